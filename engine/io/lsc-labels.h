@@ -1,0 +1,29 @@
+#pragma once
+
+#include <glib.h>
+
+#include "core/lsc-tensor.h"
+
+G_BEGIN_DECLS
+
+/* Class labels: a plain file with one name per line, or Teachable
+ * Machine's labels.txt ("0 name" lines). Returns a GStrv; errors name the file. */
+GStrv        lsc_labels_load          (const char      *path,
+                                       GError         **error);
+/* The 1000 ImageNet class names in Keras's order (imagenet_class_index.json). */
+const char  *lsc_labels_imagenet      (guint            index);
+
+typedef struct
+{
+  guint  index;
+  float  score;
+} LscPrediction;
+
+/* The k highest scores of each row of a (batch, classes) output, best first;
+ * ties keep the lower index first. Returns batch * MIN (k, classes)
+ * entries; *k_out receives MIN (k, classes). */
+LscPrediction *lsc_predictions_top_k  (const LscTensor *scores,
+                                       guint            k,
+                                       guint           *k_out);
+
+G_END_DECLS
