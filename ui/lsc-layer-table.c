@@ -1,0 +1,454 @@
+#include "config.h"
+
+#include "lsc-layer-table.h"
+
+#include <glib/gi18n.h>
+
+#include "lsc-format.h"
+#include "lsc-layer-row.h"
+#include "lsc-ui.h"
+
+struct _LscLayerTable
+{
+  GtkWidget         parent_instance;
+
+  /* Template widgets */
+  GtkWidget        *header_box;
+  GtkLabel         *title_label;
+  GtkLabel         *subtitle_label;
+  GtkLabel         *layers_value;
+  GtkLabel         *params_value;
+  GtkLabel         *macs_value;
+  GtkLabel         *input_value;
+  GtkColumnView    *column_view;
+  GtkSortListModel *sort_model;
+
+  /* Owned */
+  LscModel         *model;
+  GListStore       *rows;
+
+  /* The largest node's share of the MACs: share bars are drawn relative to
+   * it, so the layers that dominate stand out even in a 150-layer model. */
+  double            max_macs_fraction;
+};
+
+G_DEFINE_FINAL_TYPE (LscLayerTable, lsc_layer_table, GTK_TYPE_WIDGET)
+
+typedef enum
+{
+  CELL_TEXT,      /* left-aligned, ellipsized */
+  CELL_NUMBER,    /* right-aligned, tabular figures */
+  CELL_SHARE,     /* a bar and a percentage */
+} CellKind;
+
+/* The columns, in order. Cell text is produced by `text` from a row. */
+typedef struct
+{
+  const char *title;
+  CellKind    kind;
+  char     *(*text) (LscLayerRow *row);
+  const char *sort_property;     /* NULL: not sortable */
+  gboolean    sort_as_number;
+  gboolean    expand;
+  int         fixed_width;       /* -1: natural */
+} ColumnSpec;
+
+static char *
+row_index_text (LscLayerRow *row)
+{
+  return g_strdup_printf ("%u", lsc_layer_row_get_index (row) + 1);
+}
+
+static char *
+row_name_text (LscLayerRow *row)
+{
+  return g_strdup (lsc_layer_row_get_name (row));
+}
+
+static char *
+row_class_text (LscLayerRow *row)
+{
+  return g_strdup (lsc_layer_row_get_class_name (row));
+}
+
+static char *
+row_shape_text (LscLayerRow *row)
+{
+  return g_strdup (lsc_layer_row_get_output_shape (row));
+}
+
+static char *
+row_params_text (LscLayerRow *row)
+{
+  return lsc_format_count (lsc_layer_row_get_params (row));
+}
+
+static char *
+row_macs_text (LscLayerRow *row)
+{
+  int64_t macs = lsc_layer_row_get_macs (row);
+
+  /* Unknown when a dimension is None: say so rather than print 0. */
+  if (macs < 0)
+    return g_strdup ("—");
+  return lsc_format_count (macs);
+}
+
+static char *
+row_share_text (LscLayerRow *row)
+{
+  if (lsc_layer_row_get_macs (row) <= 0)
+    return g_strdup ("");
+  return g_strdup_printf ("%.1f %%", 100.0 * lsc_layer_row_get_macs_fraction (row));
+}
+
+static const ColumnSpec column_specs[] = {
+  { "#",                 CELL_NUMBER, row_index_text,  "index",         TRUE,  FALSE, 52 },
+  { N_("Name"),          CELL_TEXT,   row_name_text,   "name",          FALSE, TRUE,  200 },
+  { N_("Class"),         CELL_TEXT,   row_class_text,  "class-name",    FALSE, FALSE, 160 },
+  { N_("Output Shape"),  CELL_TEXT,   row_shape_text,  NULL,            FALSE, FALSE, 150 },
+  { N_("Params"),        CELL_NUMBER, row_params_text, "params",        TRUE,  FALSE, 90 },
+  { N_("MACs"),          CELL_NUMBER, row_macs_text,   "macs",          TRUE,  FALSE, 115 },
+  { N_("Share"),         CELL_SHARE,  row_share_text,  "macs-fraction", TRUE,  FALSE, 110 },
+};
+
+/* What a column's factory callbacks need; the table owns the factories, so
+ * it outlives them. */
+typedef struct
+{
+  const ColumnSpec *spec;
+  LscLayerTable    *table;
+} CellContext;
+
+static void
+cell_context_free (gpointer data,
+                   GClosure *closure)
+{
+  g_free (data);
+}
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  const ColumnSpec *spec = ((CellContext *) user_data)->spec;
+  GtkWidget *label = gtk_label_new (NULL);
+
+  switch (spec->kind)
+    {
+    case CELL_TEXT:
+      gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_list_item_set_child (item, label);
+      break;
+
+    case CELL_NUMBER:
+      gtk_label_set_xalign (GTK_LABEL (label), 1.0);
+      gtk_widget_add_css_class (label, "numeric");
+      gtk_list_item_set_child (item, label);
+      break;
+
+    case CELL_SHARE:
+      {
+        GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+        GtkWidget *bar = gtk_level_bar_new_for_interval (0.0, 1.0);
+
+        gtk_level_bar_set_mode (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_MODE_CONTINUOUS);
+        /* No low/high/full offsets: the bar is a proportion, not a gauge. */
+        gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
+        gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
+        gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
+        gtk_widget_set_hexpand (bar, TRUE);
+        gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+        gtk_widget_add_css_class (bar, "share-bar");
+        gtk_label_set_xalign (GTK_LABEL (label), 1.0);
+        gtk_label_set_width_chars (GTK_LABEL (label), 6);
+        gtk_widget_add_css_class (label, "numeric");
+        gtk_box_append (GTK_BOX (box), bar);
+        gtk_box_append (GTK_BOX (box), label);
+        gtk_list_item_set_child (item, box);
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  const ColumnSpec *spec = ((CellContext *) user_data)->spec;
+  LscLayerTable *self = ((CellContext *) user_data)->table;
+  LscLayerRow *row = gtk_list_item_get_item (item);
+  GtkWidget *child = gtk_list_item_get_child (item);
+  g_autofree char *text = spec->text (row);
+  GtkWidget *label = child;
+
+  if (spec->kind == CELL_SHARE)
+    {
+      GtkWidget *bar = gtk_widget_get_first_child (child);
+
+      label = gtk_widget_get_last_child (child);
+      double fraction = lsc_layer_row_get_macs_fraction (row);
+
+      gtk_level_bar_set_value (GTK_LEVEL_BAR (bar),
+                               self->max_macs_fraction > 0.0
+                               ? MIN (fraction / self->max_macs_fraction, 1.0) : 0.0);
+      gtk_widget_set_visible (bar, lsc_layer_row_get_macs (row) > 0);
+    }
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+
+  /* Nested models are flattened; the scope says where a node came from. */
+  if (spec->text == row_name_text && lsc_layer_row_get_scope (row)[0] != '\0')
+    {
+      g_autofree char *tip = g_strdup_printf (_("%s (in %s)"),
+                                              lsc_layer_row_get_name (row),
+                                              lsc_layer_row_get_scope (row));
+      gtk_widget_set_tooltip_text (label, tip);
+    }
+  else if (spec->text == row_name_text)
+    gtk_widget_set_tooltip_text (label, lsc_layer_row_get_name (row));
+}
+
+static GtkSorter *
+create_sorter (const ColumnSpec *spec)
+{
+  GtkExpression *expression;
+
+  if (spec->sort_property == NULL)
+    return NULL;
+
+  expression = gtk_property_expression_new (LSC_TYPE_LAYER_ROW, NULL, spec->sort_property);
+  if (spec->sort_as_number)
+    return GTK_SORTER (gtk_numeric_sorter_new (expression));
+  return GTK_SORTER (gtk_string_sorter_new (expression));
+}
+
+static void
+add_columns (LscLayerTable *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (column_specs); i++)
+    {
+      const ColumnSpec *spec = &column_specs[i];
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(GtkColumnViewColumn) column = NULL;
+      g_autoptr(GtkSorter) sorter = create_sorter (spec);
+
+      CellContext *context = g_new (CellContext, 1);
+
+      context->spec = spec;
+      context->table = self;
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), context);
+      g_signal_connect_data (factory, "bind", G_CALLBACK (bind_cell), context,
+                             cell_context_free, 0);
+
+      column = gtk_column_view_column_new (g_dgettext (GETTEXT_PACKAGE, spec->title), factory);
+      gtk_column_view_column_set_expand (column, spec->expand);
+      gtk_column_view_column_set_resizable (column, TRUE);
+      if (spec->fixed_width > 0)
+        gtk_column_view_column_set_fixed_width (column, spec->fixed_width);
+      if (sorter != NULL)
+        gtk_column_view_column_set_sorter (column, sorter);
+      gtk_column_view_append_column (self->column_view, column);
+    }
+}
+
+static void
+lsc_layer_table_dispose (GObject *object)
+{
+  GtkWidget *child;
+  LscLayerTable *self = LSC_LAYER_TABLE (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), LSC_TYPE_LAYER_TABLE);
+  /* dispose_template only unparents the children it binds. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_pointer (&self->model, lsc_model_unref);
+  g_clear_object (&self->rows);
+
+  G_OBJECT_CLASS (lsc_layer_table_parent_class)->dispose (object);
+}
+
+static void
+lsc_layer_table_class_init (LscLayerTableClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lsc_layer_table_dispose;
+
+  lsc_ui_init ();
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/layerscope/Layerscope/ui/lsc-layer-table.ui");
+  gtk_widget_class_bind_template_child (widget_class, LscLayerTable, header_box);
+  gtk_widget_class_bind_template_child (widget_class, LscLayerTable, title_label);
+  gtk_widget_class_bind_template_child (widget_class, LscLayerTable, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, LscLayerTable, layers_value);
+  gtk_widget_class_bind_template_child (widget_class, LscLayerTable, params_value);
+  gtk_widget_class_bind_template_child (widget_class, LscLayerTable, macs_value);
+  gtk_widget_class_bind_template_child (widget_class, LscLayerTable, input_value);
+  gtk_widget_class_bind_template_child (widget_class, LscLayerTable, column_view);
+  gtk_widget_class_bind_template_child (widget_class, LscLayerTable, sort_model);
+  gtk_widget_class_set_css_name (widget_class, "layertable");
+}
+
+static void
+lsc_layer_table_init (LscLayerTable *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->rows = g_list_store_new (LSC_TYPE_LAYER_ROW);
+  gtk_sort_list_model_set_model (self->sort_model, G_LIST_MODEL (self->rows));
+  gtk_sort_list_model_set_sorter (self->sort_model,
+                                  gtk_column_view_get_sorter (self->column_view));
+  add_columns (self);
+  gtk_widget_set_visible (self->header_box, FALSE);
+}
+
+GtkWidget *
+lsc_layer_table_new (void)
+{
+  return g_object_new (LSC_TYPE_LAYER_TABLE, NULL);
+}
+
+static const char *
+format_name (LscModelFormat format)
+{
+  switch (format)
+    {
+    case LSC_MODEL_FORMAT_HDF5:
+      return _("HDF5 (.h5)");
+    case LSC_MODEL_FORMAT_KERAS_ZIP:
+      return _("Keras v3 zip (.keras)");
+    default:
+      return _("Unknown format");
+    }
+}
+
+static char *
+describe_inputs (LscModel *model)
+{
+  GString *text = g_string_new (NULL);
+  guint n_inputs = lsc_model_get_n_inputs (model);
+
+  for (guint i = 0; i < n_inputs; i++)
+    {
+      const LscNode *node = lsc_model_get_node (model, lsc_model_get_input_node (model, i));
+      g_autofree char *shape = lsc_shape_to_string (&node->output_shape);
+
+      if (i > 0)
+        g_string_append (text, ", ");
+      g_string_append (text, shape);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+update_header (LscLayerTable *self)
+{
+  LscModel *model = self->model;
+  const char *version;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *n_layers = NULL;
+  g_autofree char *params = NULL;
+  g_autofree char *params_short = NULL;
+  g_autofree char *macs = NULL;
+  g_autofree char *macs_short = NULL;
+  g_autofree char *inputs = NULL;
+
+  gtk_widget_set_visible (self->header_box, model != NULL);
+  if (model == NULL)
+    return;
+
+  version = lsc_model_get_keras_version (model);
+  if (version == NULL || version[0] == '\0')
+    subtitle = g_strdup_printf (_("Keras version unknown · %s · %s"),
+                                format_name (lsc_model_get_format (model)),
+                                lsc_model_get_path (model));
+  else
+    subtitle = g_strdup_printf (_("Keras %s · %s · %s"), version,
+                                format_name (lsc_model_get_format (model)),
+                                lsc_model_get_path (model));
+
+  n_layers = lsc_format_count (lsc_model_get_n_nodes (model));
+  params = lsc_format_count (lsc_model_get_n_params (model));
+  params_short = lsc_format_count_short (lsc_model_get_n_params (model));
+  macs = lsc_format_count (lsc_model_get_n_macs (model));
+  macs_short = lsc_format_count_short (lsc_model_get_n_macs (model));
+  inputs = describe_inputs (model);
+
+  gtk_label_set_text (self->title_label, lsc_model_get_name (model));
+  gtk_label_set_text (self->subtitle_label, subtitle);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle_label), lsc_model_get_path (model));
+  gtk_label_set_text (self->layers_value, n_layers);
+  gtk_label_set_text (self->params_value, params);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->params_value), params_short);
+  gtk_label_set_text (self->macs_value, macs);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->macs_value), macs_short);
+  gtk_label_set_text (self->input_value, inputs);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->input_value), inputs);
+}
+
+void
+lsc_layer_table_set_model (LscLayerTable *self,
+                           LscModel      *model)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  int64_t total_macs;
+  guint n_nodes;
+
+  g_return_if_fail (LSC_IS_LAYER_TABLE (self));
+
+  if (model == self->model)
+    return;
+
+  g_clear_pointer (&self->model, lsc_model_unref);
+  if (model != NULL)
+    self->model = lsc_model_ref (model);
+
+  rows = g_ptr_array_new_with_free_func (g_object_unref);
+  self->max_macs_fraction = 0.0;
+  if (model != NULL)
+    {
+      total_macs = lsc_model_get_n_macs (model);
+      n_nodes = lsc_model_get_n_nodes (model);
+      for (guint i = 0; i < n_nodes; i++)
+        {
+          const LscNode *node = lsc_model_get_node (model, i);
+          g_autofree char *shape = lsc_shape_to_string (&node->output_shape);
+          int64_t macs = lsc_model_get_node_macs (model, i);
+          double fraction = total_macs > 0 && macs > 0 ? (double) macs / (double) total_macs : 0.0;
+
+          self->max_macs_fraction = MAX (self->max_macs_fraction, fraction);
+
+          g_ptr_array_add (rows, lsc_layer_row_new (i, node->name, node->scope,
+                                                    node->layer->class_name, shape,
+                                                    lsc_model_get_node_params (model, i),
+                                                    macs, fraction));
+        }
+    }
+
+  /* One splice, so the view sees one change instead of one per node. */
+  g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
+                       rows->pdata, rows->len);
+  update_header (self);
+}
+
+LscModel *
+lsc_layer_table_get_model (LscLayerTable *self)
+{
+  g_return_val_if_fail (LSC_IS_LAYER_TABLE (self), NULL);
+  return self->model;
+}
+
+GListModel *
+lsc_layer_table_get_rows (LscLayerTable *self)
+{
+  g_return_val_if_fail (LSC_IS_LAYER_TABLE (self), NULL);
+  return G_LIST_MODEL (self->rows);
+}
