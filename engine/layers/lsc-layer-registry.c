@@ -7,6 +7,31 @@ static const struct {
   const LscLayerOps *ops;
 } registry[] = {
   { "InputLayer", &lsc_layer_input_ops },
+  { "MaxPooling1D", &lsc_layer_max_pooling1d_ops },
+  { "MaxPool1D", &lsc_layer_max_pooling1d_ops },
+  { "MaxPooling2D", &lsc_layer_max_pooling2d_ops },
+  { "MaxPool2D", &lsc_layer_max_pooling2d_ops },
+  { "AveragePooling1D", &lsc_layer_average_pooling1d_ops },
+  { "AvgPool1D", &lsc_layer_average_pooling1d_ops },
+  { "AveragePooling2D", &lsc_layer_average_pooling2d_ops },
+  { "AvgPool2D", &lsc_layer_average_pooling2d_ops },
+  { "GlobalMaxPooling1D", &lsc_layer_global_max_pooling1d_ops },
+  { "GlobalMaxPool1D", &lsc_layer_global_max_pooling1d_ops },
+  { "GlobalMaxPooling2D", &lsc_layer_global_max_pooling2d_ops },
+  { "GlobalMaxPool2D", &lsc_layer_global_max_pooling2d_ops },
+  { "GlobalAveragePooling1D", &lsc_layer_global_average_pooling1d_ops },
+  { "GlobalAvgPool1D", &lsc_layer_global_average_pooling1d_ops },
+  { "GlobalAveragePooling2D", &lsc_layer_global_average_pooling2d_ops },
+  { "GlobalAvgPool2D", &lsc_layer_global_average_pooling2d_ops },
+  { "ZeroPadding1D", &lsc_layer_zero_padding1d_ops },
+  { "ZeroPadding2D", &lsc_layer_zero_padding2d_ops },
+  { "Cropping1D", &lsc_layer_cropping1d_ops },
+  { "Cropping2D", &lsc_layer_cropping2d_ops },
+  { "UpSampling1D", &lsc_layer_upsampling1d_ops },
+  { "UpSampling2D", &lsc_layer_upsampling2d_ops },
+  { "Flatten", &lsc_layer_flatten_ops },
+  { "Reshape", &lsc_layer_reshape_ops },
+  { "Permute", &lsc_layer_permute_ops },
 };
 
 /* Layers that only act during training: at inference they pass their input

@@ -7,5 +7,22 @@ G_BEGIN_DECLS
 /* Every layer family's ops, defined in its lsc-layer-*.c file. */
 extern const LscLayerOps lsc_layer_input_ops;
 extern const LscLayerOps lsc_layer_identity_ops;
+extern const LscLayerOps lsc_layer_max_pooling1d_ops;
+extern const LscLayerOps lsc_layer_max_pooling2d_ops;
+extern const LscLayerOps lsc_layer_average_pooling1d_ops;
+extern const LscLayerOps lsc_layer_average_pooling2d_ops;
+extern const LscLayerOps lsc_layer_global_max_pooling1d_ops;
+extern const LscLayerOps lsc_layer_global_max_pooling2d_ops;
+extern const LscLayerOps lsc_layer_global_average_pooling1d_ops;
+extern const LscLayerOps lsc_layer_global_average_pooling2d_ops;
+extern const LscLayerOps lsc_layer_zero_padding1d_ops;
+extern const LscLayerOps lsc_layer_zero_padding2d_ops;
+extern const LscLayerOps lsc_layer_cropping1d_ops;
+extern const LscLayerOps lsc_layer_cropping2d_ops;
+extern const LscLayerOps lsc_layer_upsampling1d_ops;
+extern const LscLayerOps lsc_layer_upsampling2d_ops;
+extern const LscLayerOps lsc_layer_flatten_ops;
+extern const LscLayerOps lsc_layer_reshape_ops;
+extern const LscLayerOps lsc_layer_permute_ops;
 
 G_END_DECLS
