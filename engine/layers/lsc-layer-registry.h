@@ -7,5 +7,13 @@ G_BEGIN_DECLS
 /* Every layer family's ops, defined in its lsc-layer-*.c file. */
 extern const LscLayerOps lsc_layer_input_ops;
 extern const LscLayerOps lsc_layer_identity_ops;
+extern const LscLayerOps lsc_layer_conv1d_ops;
+extern const LscLayerOps lsc_layer_conv2d_ops;
+extern const LscLayerOps lsc_layer_conv1d_transpose_ops;
+extern const LscLayerOps lsc_layer_conv2d_transpose_ops;
+extern const LscLayerOps lsc_layer_depthwise_conv1d_ops;
+extern const LscLayerOps lsc_layer_depthwise_conv2d_ops;
+extern const LscLayerOps lsc_layer_separable_conv1d_ops;
+extern const LscLayerOps lsc_layer_separable_conv2d_ops;
 
 G_END_DECLS
