@@ -32,6 +32,23 @@ static const struct {
   { "Flatten", &lsc_layer_flatten_ops },
   { "Reshape", &lsc_layer_reshape_ops },
   { "Permute", &lsc_layer_permute_ops },
+  { "Conv1D", &lsc_layer_conv1d_ops },
+  { "Convolution1D", &lsc_layer_conv1d_ops },
+  { "AtrousConvolution1D", &lsc_layer_conv1d_ops },
+  { "Conv2D", &lsc_layer_conv2d_ops },
+  { "Convolution2D", &lsc_layer_conv2d_ops },
+  { "AtrousConvolution2D", &lsc_layer_conv2d_ops },
+  { "Conv1DTranspose", &lsc_layer_conv1d_transpose_ops },
+  { "Convolution1DTranspose", &lsc_layer_conv1d_transpose_ops },
+  { "Conv2DTranspose", &lsc_layer_conv2d_transpose_ops },
+  { "Convolution2DTranspose", &lsc_layer_conv2d_transpose_ops },
+  { "Deconvolution2D", &lsc_layer_conv2d_transpose_ops },
+  { "DepthwiseConv1D", &lsc_layer_depthwise_conv1d_ops },
+  { "DepthwiseConv2D", &lsc_layer_depthwise_conv2d_ops },
+  { "SeparableConv1D", &lsc_layer_separable_conv1d_ops },
+  { "SeparableConvolution1D", &lsc_layer_separable_conv1d_ops },
+  { "SeparableConv2D", &lsc_layer_separable_conv2d_ops },
+  { "SeparableConvolution2D", &lsc_layer_separable_conv2d_ops },
 };
 
 /* Layers that only act during training: at inference they pass their input

@@ -24,5 +24,13 @@ extern const LscLayerOps lsc_layer_upsampling2d_ops;
 extern const LscLayerOps lsc_layer_flatten_ops;
 extern const LscLayerOps lsc_layer_reshape_ops;
 extern const LscLayerOps lsc_layer_permute_ops;
+extern const LscLayerOps lsc_layer_conv1d_ops;
+extern const LscLayerOps lsc_layer_conv2d_ops;
+extern const LscLayerOps lsc_layer_conv1d_transpose_ops;
+extern const LscLayerOps lsc_layer_conv2d_transpose_ops;
+extern const LscLayerOps lsc_layer_depthwise_conv1d_ops;
+extern const LscLayerOps lsc_layer_depthwise_conv2d_ops;
+extern const LscLayerOps lsc_layer_separable_conv1d_ops;
+extern const LscLayerOps lsc_layer_separable_conv2d_ops;
 
 G_END_DECLS
