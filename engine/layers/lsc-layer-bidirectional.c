@@ -293,6 +293,8 @@ bidirectional_count_macs (const LscLayer *layer,
 {
   int64_t total = 0;
 
+  /* The recurrent layers count from their input shape alone (the output
+   * passed on is the merged one, which they do not read). */
   for (guint i = 0; i < layer->children->len; i++)
     {
       const LscLayer *inner = g_ptr_array_index (layer->children, i);
