@@ -49,6 +49,13 @@ static const struct {
   { "SeparableConvolution1D", &lsc_layer_separable_conv1d_ops },
   { "SeparableConv2D", &lsc_layer_separable_conv2d_ops },
   { "SeparableConvolution2D", &lsc_layer_separable_conv2d_ops },
+  { "SimpleRNN", &lsc_layer_simple_rnn_ops },
+  { "LSTM", &lsc_layer_lstm_ops },
+  { "GRU", &lsc_layer_gru_ops },
+  { "CuDNNLSTM", &lsc_layer_cudnn_lstm_ops },
+  { "CuDNNGRU", &lsc_layer_cudnn_gru_ops },
+  { "Bidirectional", &lsc_layer_bidirectional_ops },
+  { "TimeDistributed", &lsc_layer_time_distributed_ops },
 };
 
 /* Layers that only act during training: at inference they pass their input

@@ -32,5 +32,12 @@ extern const LscLayerOps lsc_layer_depthwise_conv1d_ops;
 extern const LscLayerOps lsc_layer_depthwise_conv2d_ops;
 extern const LscLayerOps lsc_layer_separable_conv1d_ops;
 extern const LscLayerOps lsc_layer_separable_conv2d_ops;
+extern const LscLayerOps lsc_layer_simple_rnn_ops;
+extern const LscLayerOps lsc_layer_lstm_ops;
+extern const LscLayerOps lsc_layer_gru_ops;
+extern const LscLayerOps lsc_layer_cudnn_lstm_ops;
+extern const LscLayerOps lsc_layer_cudnn_gru_ops;
+extern const LscLayerOps lsc_layer_bidirectional_ops;
+extern const LscLayerOps lsc_layer_time_distributed_ops;
 
 G_END_DECLS
