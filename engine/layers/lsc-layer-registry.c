@@ -7,6 +7,29 @@ static const struct {
   const LscLayerOps *ops;
 } registry[] = {
   { "InputLayer", &lsc_layer_input_ops },
+  { "Dense", &lsc_layer_dense_ops },
+  { "BatchNormalization", &lsc_layer_batch_normalization_ops },
+  { "BatchNormalizationV1", &lsc_layer_batch_normalization_ops },
+  { "BatchNormalizationV2", &lsc_layer_batch_normalization_ops },
+  { "SyncBatchNormalization", &lsc_layer_batch_normalization_ops },
+  { "LayerNormalization", &lsc_layer_layer_normalization_ops },
+  { "Normalization", &lsc_layer_normalization_ops },
+  { "Rescaling", &lsc_layer_rescaling_ops },
+  { "Activation", &lsc_layer_activation_ops },
+  { "ReLU", &lsc_layer_relu_ops },
+  { "LeakyReLU", &lsc_layer_leaky_relu_ops },
+  { "PReLU", &lsc_layer_prelu_ops },
+  { "ELU", &lsc_layer_elu_ops },
+  { "ThresholdedReLU", &lsc_layer_thresholded_relu_ops },
+  { "Softmax", &lsc_layer_softmax_ops },
+  { "Add", &lsc_layer_add_ops },
+  { "Subtract", &lsc_layer_subtract_ops },
+  { "Multiply", &lsc_layer_multiply_ops },
+  { "Average", &lsc_layer_average_ops },
+  { "Maximum", &lsc_layer_maximum_ops },
+  { "Minimum", &lsc_layer_minimum_ops },
+  { "Concatenate", &lsc_layer_concatenate_ops },
+  { "Embedding", &lsc_layer_embedding_ops },
 };
 
 /* Layers that only act during training: at inference they pass their input
