@@ -39,5 +39,25 @@ extern const LscLayerOps lsc_layer_cudnn_lstm_ops;
 extern const LscLayerOps lsc_layer_cudnn_gru_ops;
 extern const LscLayerOps lsc_layer_bidirectional_ops;
 extern const LscLayerOps lsc_layer_time_distributed_ops;
+extern const LscLayerOps lsc_layer_dense_ops;
+extern const LscLayerOps lsc_layer_batch_normalization_ops;
+extern const LscLayerOps lsc_layer_layer_normalization_ops;
+extern const LscLayerOps lsc_layer_normalization_ops;
+extern const LscLayerOps lsc_layer_rescaling_ops;
+extern const LscLayerOps lsc_layer_activation_ops;
+extern const LscLayerOps lsc_layer_relu_ops;
+extern const LscLayerOps lsc_layer_leaky_relu_ops;
+extern const LscLayerOps lsc_layer_prelu_ops;
+extern const LscLayerOps lsc_layer_elu_ops;
+extern const LscLayerOps lsc_layer_thresholded_relu_ops;
+extern const LscLayerOps lsc_layer_softmax_ops;
+extern const LscLayerOps lsc_layer_add_ops;
+extern const LscLayerOps lsc_layer_subtract_ops;
+extern const LscLayerOps lsc_layer_multiply_ops;
+extern const LscLayerOps lsc_layer_average_ops;
+extern const LscLayerOps lsc_layer_maximum_ops;
+extern const LscLayerOps lsc_layer_minimum_ops;
+extern const LscLayerOps lsc_layer_concatenate_ops;
+extern const LscLayerOps lsc_layer_embedding_ops;
 
 G_END_DECLS
