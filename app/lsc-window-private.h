@@ -39,6 +39,7 @@ struct _LscWindow
   GCancellable         *cancellable;           /* cancelled when the window goes */
   GCancellable         *load_cancellable;
   GCancellable         *classify_cancellable;
+  GFile                *pending_labels;        /* dropped with a model, read once it is loaded */
   AdwToast             *loading_toast;         /* "Opening …" while a second model loads */
   char                 *last_error_title;
   char                 *last_error_message;

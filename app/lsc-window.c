@@ -415,6 +415,13 @@ load_model_cb (GObject      *source_object,
   gtk_stack_set_visible_child_name (self->main_stack, "model");
   _lsc_window_actions_update (self);
   run_classification (self, 0);
+
+  if (self->pending_labels != NULL)
+    {
+      g_autoptr(GFile) labels_file = g_steal_pointer (&self->pending_labels);
+
+      _lsc_window_load_labels_file (self, labels_file);
+    }
 }
 
 static void
@@ -767,8 +774,12 @@ lsc_window_open_files (LscWindow    *self,
 
   if (model != NULL)
     lsc_window_open_model (self, model);
-  /* Labels after the model: a model load resets them to its own. */
-  if (labels != NULL && model == NULL)
+  /* A model load resets the labels to its own: with a model among the
+   * files, the labels file waits until it is loaded. */
+  g_clear_object (&self->pending_labels);
+  if (labels != NULL && (model != NULL || self->loading))
+    self->pending_labels = g_object_ref (labels);
+  else if (labels != NULL)
     _lsc_window_load_labels_file (self, labels);
   lsc_window_add_images (self, (GFile *const *) images->pdata, images->len);
 
@@ -862,6 +873,7 @@ lsc_window_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->loading_toast);
+  g_clear_object (&self->pending_labels);
   g_clear_pointer (&self->model, lsc_model_unref);
   g_clear_pointer (&self->zoo_name, g_free);
   g_clear_pointer (&self->labels, g_strfreev);
