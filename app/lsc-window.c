@@ -367,6 +367,7 @@ load_model_cb (GObject      *source_object,
   g_autoptr(GFile) file = NULL;
   g_autofree char *basename = NULL;
   g_autofree char *window_title = NULL;
+  LscImageInput input;
 
   loaded = lsc_load_model_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -403,6 +404,8 @@ load_model_cb (GObject      *source_object,
 
   lsc_layer_table_set_model (self->layer_table, self->model);
   set_preprocess (self, default_preprocess (self));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->preprocess_row),
+                            lsc_image_input_from_model (self->model, &input, NULL));
   if (loaded->labels != NULL)
     {
       g_autofree char *labels_name = g_path_get_basename (loaded->labels_path);

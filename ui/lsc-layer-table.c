@@ -380,6 +380,20 @@ update_header (LscLayerTable *self)
   params_short = lsc_format_count_short (lsc_model_get_n_params (model));
   macs = lsc_format_count (lsc_model_get_n_macs (model));
   macs_short = lsc_format_count_short (lsc_model_get_n_macs (model));
+  /* The total leaves out nodes whose MACs depend on a None dimension. */
+  for (guint i = 0; i < lsc_model_get_n_nodes (model); i++)
+    {
+      if (lsc_model_get_node_macs (model, i) < 0)
+        {
+          g_autofree char *known = g_steal_pointer (&macs);
+
+          macs = g_strdup_printf ("≥ %s", known);
+          g_free (macs_short);
+          macs_short = g_strdup (_("Layers marked — depend on a dimension that is unknown "
+                                   "(None) until the model runs; they are not counted"));
+          break;
+        }
+    }
   inputs = describe_inputs (model);
 
   gtk_label_set_text (self->title_label, lsc_model_get_name (model));
