@@ -218,7 +218,8 @@ test_npy_numpy_fixtures (void)
   const float i8[] = { -3.0f, 0.0f, 123456792.0f };
   const float u1[] = { 0.0f, 1.0f, 128.0f, 255.0f };
   const float b1[] = { 1.0f, 0.0f, 0.0f, 1.0f };
-  const float f2[] = { 1.0f, -0.5f, 65504.0f };
+  /* 2^-24 is the smallest float16 subnormal. */
+  const float f2[] = { 1.0f, -0.5f, 65504.0f, 5.9604644775390625e-8f, -INFINITY };
   const float i1[] = { -128.0f, 0.0f, 127.0f };
   const float u2[] = { 0.0f, 65535.0f };
   const float i4[] = { -2147483648.0f, 7.0f };
@@ -234,7 +235,7 @@ test_npy_numpy_fixtures (void)
   check_fixture ("i8-3.npy", i8, 1, 3, 0, 0);
   check_fixture ("u1-2x2.npy", u1, 2, 2, 2, 0);
   check_fixture ("b1-4.npy", b1, 1, 4, 0, 0);
-  check_fixture ("f2-3.npy", f2, 1, 3, 0, 0);
+  check_fixture ("f2-5.npy", f2, 1, 5, 0, 0);
   check_fixture ("i1-3.npy", i1, 1, 3, 0, 0);
   check_fixture ("u2-2.npy", u2, 1, 2, 0, 0);
   check_fixture ("i4-2.npy", i4, 1, 2, 0, 0);

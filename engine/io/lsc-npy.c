@@ -24,9 +24,6 @@
 #define NPY_MAGIC_LEN 6
 /* numpy aligns the start of the data to this many bytes. */
 #define NPY_ALIGN     64
-/* numpy ≥ 1.23 leaves room in the header for the first axis to grow to
- * this many digits (numpy.lib.format.GROWTH_AXIS_MAX_DIGITS). */
-#define NPY_GROWTH_AXIS_MAX_DIGITS 21
 
 typedef enum
 {
@@ -584,7 +581,6 @@ lsc_npy_write (const char       *path,
   gsize prefix_len = NPY_MAGIC_LEN + 2 + 2;
   gsize data_bytes;
   gsize file_len;
-  g_autofree char *first_dim = NULL;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (tensor != NULL, FALSE);
@@ -598,8 +594,11 @@ lsc_npy_write (const char       *path,
     }
 
   /* The header numpy.save writes for a C-order float32 array, byte for
-   * byte: the dict's repr, room for the first axis to grow, then spaces
-   * and '\n' so that the data starts at a multiple of 64 bytes. */
+   * byte: the dict's repr, then spaces and '\n' so that the data starts at
+   * a multiple of 64 bytes. (numpy ≥ 1.23 puts up to 20 spaces of room for
+   * the first axis to grow before that padding; for any array of at most
+   * 8 dimensions that numpy can hold, the header still fits the same
+   * multiple of 64, so the bytes are the same.) */
   header = g_string_new ("{'descr': '<f4', 'fortran_order': False, 'shape': (");
   for (int i = 0; i < tensor->shape.ndim; i++)
     {
@@ -610,10 +609,6 @@ lsc_npy_write (const char       *path,
   if (tensor->shape.ndim == 1)
     g_string_append_c (header, ',');
   g_string_append (header, "), }");
-
-  first_dim = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) tensor->shape.dims[0]);
-  for (gsize i = strlen (first_dim); i < NPY_GROWTH_AXIS_MAX_DIGITS; i++)
-    g_string_append_c (header, ' ');
 
   /* numpy: padlen = 64 - ((magic + length field + len (header) + 1) % 64) */
   padding = NPY_ALIGN - ((prefix_len + header->len + 1) % NPY_ALIGN);

@@ -23,7 +23,7 @@ save("f8-2x3.npy", np.array([[0.5, -1.25, 0.1], [1e-3, 65504.0, -0.0]], dtype="<
 save("i8-3.npy", np.array([-3, 0, 123456789], dtype="<i8"))
 save("u1-2x2.npy", np.array([[0, 1], [128, 255]], dtype="|u1"))
 save("b1-4.npy", np.array([True, False, False, True]))
-save("f2-3.npy", np.array([1.0, -0.5, 65504.0], dtype="<f2"))
+save("f2-5.npy", np.array([1.0, -0.5, 65504.0, 2.0**-24, -np.inf], dtype="<f2"))
 save("i1-3.npy", np.array([-128, 0, 127], dtype="|i1"))
 save("u2-2.npy", np.array([0, 65535], dtype="<u2"))
 save("i4-2.npy", np.array([-2147483648, 7], dtype="<i4"))
