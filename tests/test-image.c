@@ -347,8 +347,12 @@ test_image_preprocess_names (void)
     const char    *name;
     LscPreprocess  mode;
   } names[] = {
-    { "raw", LSC_PREPROCESS_RAW }, { "unit", LSC_PREPROCESS_UNIT }, { "0-1", LSC_PREPROCESS_UNIT },
-    { "tf", LSC_PREPROCESS_TF }, { "caffe", LSC_PREPROCESS_CAFFE }, { "Torch", LSC_PREPROCESS_TORCH },
+    { "raw", LSC_PREPROCESS_RAW },
+    { "unit", LSC_PREPROCESS_UNIT },
+    { "0-1", LSC_PREPROCESS_UNIT },
+    { "tf", LSC_PREPROCESS_TF },
+    { "caffe", LSC_PREPROCESS_CAFFE },
+    { "Torch", LSC_PREPROCESS_TORCH },   /* names are case-insensitive */
   };
   g_autoptr(GError) error = NULL;
   LscPreprocess mode;

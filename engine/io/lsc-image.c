@@ -447,54 +447,61 @@ muldiv255 (guint a,
   return (guint8) (((tmp >> 8) + tmp) >> 8);
 }
 
+/* Replaces *image by next, freeing the old one. */
+static void
+image8_replace (Image8 **image,
+                Image8  *next)
+{
+  image8_free (*image);
+  *image = next;
+}
+
 static Image8 *
 resize_bilinear (const Image8 *in,
                  int           out_width,
                  int           out_height)
 {
-  g_autoptr(Image8) premultiplied = NULL;
-  g_autoptr(Image8) rows = NULL;
+  g_autoptr(Image8) work = NULL;
   const Image8 *src = in;
-  Image8 *out;
 
   if (in->channels == 4)
     {
       /* Image.resize: RGBA is resampled as RGBa (Convert.c rgbA2rgba). */
-      premultiplied = image8_new (in->width, in->height, 4);
+      work = image8_new (in->width, in->height, 4);
       for (gsize i = 0; i < (gsize) in->width * in->height; i++)
         {
           const guint8 *p = in->pixels + 4 * i;
-          guint8 *q = premultiplied->pixels + 4 * i;
+          guint8 *q = work->pixels + 4 * i;
 
           q[0] = muldiv255 (p[0], p[3]);
           q[1] = muldiv255 (p[1], p[3]);
           q[2] = muldiv255 (p[2], p[3]);
           q[3] = p[3];
         }
-      src = premultiplied;
+      src = work;
     }
 
   /* Horizontal pass first, then vertical; an axis that keeps its size is
-   * skipped (its weights would be the identity anyway). */
+   * skipped (its weights would be the identity anyway). The caller only
+   * asks when at least one axis changes. */
   if (out_width != src->width)
     {
-      rows = resample_axis (src, out_width, TRUE);
-      src = rows;
+      image8_replace (&work, resample_axis (src, out_width, TRUE));
+      src = work;
     }
   if (out_height != src->height)
-    out = resample_axis (src, out_height, FALSE);
-  else
     {
-      out = image8_new (src->width, src->height, src->channels);
-      memcpy (out->pixels, src->pixels, (gsize) src->width * src->height * src->channels);
+      image8_replace (&work, resample_axis (src, out_height, FALSE));
+      src = work;
     }
+  g_assert (work != NULL && src == work);
 
   if (in->channels == 4)
     {
       /* Back to straight alpha (Convert.c rgba2rgbA). */
-      for (gsize i = 0; i < (gsize) out->width * out->height; i++)
+      for (gsize i = 0; i < (gsize) work->width * work->height; i++)
         {
-          guint8 *p = out->pixels + 4 * i;
+          guint8 *p = work->pixels + 4 * i;
           guint alpha = p[3];
 
           if (alpha != 0 && alpha != 255)
@@ -503,22 +510,17 @@ resize_bilinear (const Image8 *in,
         }
     }
 
-  return out;
+  return g_steal_pointer (&work);
 }
 
+/* Only called when the size changes: load_img does not resize, and
+ * Image.resize only copies, when it does not. */
 static Image8 *
 resize (const Image8 *in,
         int           out_width,
         int           out_height,
         LscResize     method)
 {
-  if (in->width == out_width && in->height == out_height)
-    {
-      Image8 *copy = image8_new (in->width, in->height, in->channels);
-      memcpy (copy->pixels, in->pixels, (gsize) in->width * in->height * in->channels);
-      return copy;
-    }
-
   switch (method)
     {
     case LSC_RESIZE_NEAREST:
@@ -669,7 +671,9 @@ lsc_image_load_batch (const char *const *paths,
           return NULL;
         }
 
-      g_ptr_array_add (images, resize (converted, out_width, out_height, resize_method));
+      if (converted->width != out_width || converted->height != out_height)
+        image8_replace (&converted, resize (converted, out_width, out_height, resize_method));
+      g_ptr_array_add (images, g_steal_pointer (&converted));
     }
 
   {

@@ -51,6 +51,14 @@ typedef struct
   gboolean  have_shape;
 } NpyHeader;
 
+static void
+npy_header_clear (NpyHeader *header)
+{
+  g_clear_pointer (&header->descr, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (NpyHeader, npy_header_clear)
+
 /* A cursor over the header text; every parse step returns FALSE with a
  * short reason in *why (a static string or one owned by the caller's
  * GString) when the text is not what numpy writes. */
@@ -433,7 +441,7 @@ lsc_npy_read (const char  *path,
 {
   g_autofree char *contents = NULL;
   g_autoptr(GString) why = g_string_new (NULL);
-  NpyHeader header = { 0 };
+  g_auto(NpyHeader) header = { 0 };
   NpyDtype dtype;
   NpyCursor cursor;
   const guint8 *bytes;
@@ -504,41 +512,41 @@ lsc_npy_read (const char  *path,
   if (memchr (cursor.p, '\0', header_len) != NULL)
     {
       set_bad_input (error, path, "the header contains a NUL byte");
-      goto fail;
+      return NULL;
     }
   if (!parse_header_dict (&cursor, &header))
     {
       set_bad_input (error, path, why->str);
-      goto fail;
+      return NULL;
     }
 
   if (!parse_dtype (header.descr, &dtype, why))
     {
       set_bad_input (error, path, why->str);
-      goto fail;
+      return NULL;
     }
   if (header.fortran_order)
     {
       set_bad_input (error, path, "the array is in Fortran (column-major) order; save it with "
                                   "numpy.ascontiguousarray first");
-      goto fail;
+      return NULL;
     }
   if (header.ndim == 0)
     {
       set_bad_input (error, path, "it holds a 0-d array (a scalar), not a tensor");
-      goto fail;
+      return NULL;
     }
 
   for (int i = 0; i < header.ndim; i++)
     if (!g_uint64_checked_mul (&numel, numel, (guint64) header.dims[i]))
       {
         set_bad_input (error, path, "the shape has more elements than can be addressed");
-        goto fail;
+        return NULL;
       }
   if (!g_uint64_checked_mul (&data_bytes, numel, dtype.item_size))
     {
       set_bad_input (error, path, "the shape has more bytes than can be addressed");
-      goto fail;
+      return NULL;
     }
 
   shape.ndim = header.ndim;
@@ -551,7 +559,7 @@ lsc_npy_read (const char  *path,
                             " bytes, the file has %" G_GSIZE_FORMAT " after the header",
                        shape_text, header.descr, data_bytes, length - prefix_len - header_len);
       set_bad_input (error, path, why->str);
-      goto fail;
+      return NULL;
     }
 
   tensor = lsc_tensor_new (&shape);
@@ -560,12 +568,7 @@ lsc_npy_read (const char  *path,
   for (guint64 i = 0; i < numel; i++)
     tensor->data[i] = convert_element (bytes + i * dtype.item_size, &dtype);
 
-  g_free (header.descr);
   return tensor;
-
-fail:
-  g_free (header.descr);
-  return NULL;
 }
 
 gboolean
