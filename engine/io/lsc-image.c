@@ -29,7 +29,12 @@
  *
  * Decoding is gdk-pixbuf's (libpng, libjpeg-turbo: what Pillow links too),
  * plus libwebp for WebP files when gdk-pixbuf has no WebP loader. Like
- * load_img, the EXIF orientation is not applied. */
+ * load_img, the EXIF orientation is not applied. With Debian 12's Pillow
+ * 9.4 the results are equal byte for byte on PNG (RGB, RGBA, gray, gray +
+ * alpha, palette), JPEG (colour, gray, subsampled) and WebP files, every
+ * mode and many sizes. Not equal: 16-bit PNGs, which gdk-pixbuf reduces to
+ * 8 bits while Pillow keeps 16-bit gray levels for color_mode="grayscale"
+ * and clips them to 255 for "rgb". */
 
 #include "lsc-image.h"
 
