@@ -16,6 +16,7 @@
 #include "core/lsc-error.h"
 #include "io/lsc-image.h"
 #include "io/lsc-npy.h"
+#include "lsc-test-util.h"
 
 static char *tmp_dir;
 
@@ -600,14 +601,9 @@ test_image_real_photos (void)
     { "tm_mobilenetv2_disaster_test_image10.jpg", 3, 224, LSC_RESIZE_BILINEAR, 19228432,
       { 14, 216, 216, 121 } },
   };
-  const char *shared = g_getenv ("LSC_SHARED_DIR");
-  g_autofree char *dir = NULL;
+  g_autofree char *dir = lsc_test_find_shared_dir ("images");
 
-  if (shared != NULL)
-    dir = g_build_filename (shared, "images", NULL);
-  else
-    dir = g_build_filename (g_test_get_dir (G_TEST_DIST), "..", "..", "shared", "images", NULL);
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+  if (dir == NULL)
     {
       g_test_skip ("shared/images is not here");
       return;
@@ -657,8 +653,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  tmp_dir = g_dir_make_tmp ("lsc-test-image-XXXXXX", NULL);
-  g_assert_nonnull (tmp_dir);
+  tmp_dir = lsc_test_make_tmp_dir ();
 
   g_test_add_func ("/image/rgb-and-alpha", test_image_rgb_and_alpha);
   g_test_add_func ("/image/grayscale", test_image_grayscale);
@@ -677,17 +672,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
-        g_remove (path);
-      }
-    g_rmdir (tmp_dir);
-  }
+  lsc_test_remove_tmp_dir (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

@@ -2,12 +2,12 @@
  * top-k predictions. */
 
 #include <gio/gio.h>
-#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
 #include "core/lsc-error.h"
 #include "io/lsc-labels.h"
+#include "lsc-test-util.h"
 
 static char *tmp_dir;
 
@@ -85,17 +85,14 @@ static void
 test_labels_real_teachable_machine_file (void)
 {
   g_autoptr(GError) error = NULL;
-  const char *shared = g_getenv ("LSC_SHARED_DIR");
+  g_autofree char *models = lsc_test_find_shared_models ();
   g_autofree char *path = NULL;
   g_auto(GStrv) labels = NULL;
   const char *const expected[] = { "cardboard", "plastic", "glass", "metal", NULL };
 
-  if (shared != NULL)
-    path = g_build_filename (shared, "models", "tm_mobilenetv2_waste_4cls.labels.txt", NULL);
-  else
-    path = g_build_filename (g_test_get_dir (G_TEST_DIST), "..", "..", "shared", "models",
-                             "tm_mobilenetv2_waste_4cls.labels.txt", NULL);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+  if (models != NULL)
+    path = g_build_filename (models, "tm_mobilenetv2_waste_4cls.labels.txt", NULL);
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_test_skip ("shared/models/tm_mobilenetv2_waste_4cls.labels.txt is not here");
       return;
@@ -283,8 +280,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  tmp_dir = g_dir_make_tmp ("lsc-test-labels-XXXXXX", NULL);
-  g_assert_nonnull (tmp_dir);
+  tmp_dir = lsc_test_make_tmp_dir ();
 
   g_test_add_func ("/labels/plain", test_labels_plain);
   g_test_add_func ("/labels/teachable-machine", test_labels_teachable_machine);
@@ -296,17 +292,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
-        g_remove (path);
-      }
-    g_rmdir (tmp_dir);
-  }
+  lsc_test_remove_tmp_dir (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

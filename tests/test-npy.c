@@ -4,12 +4,12 @@
  * and never crash. */
 
 #include <gio/gio.h>
-#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
 #include "core/lsc-error.h"
 #include "io/lsc-npy.h"
+#include "lsc-test-util.h"
 
 static char *tmp_dir;
 
@@ -486,20 +486,6 @@ test_npy_truncations_and_corruptions (void)
   g_assert_cmpuint (n_read, >, 0);
 }
 
-static void
-remove_tmp_dir (void)
-{
-  g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
-      g_remove (path);
-    }
-  g_rmdir (tmp_dir);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -508,8 +494,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  tmp_dir = g_dir_make_tmp ("lsc-test-npy-XXXXXX", NULL);
-  g_assert_nonnull (tmp_dir);
+  tmp_dir = lsc_test_make_tmp_dir ();
 
   g_test_add_func ("/npy/round-trip", test_npy_round_trip);
   g_test_add_func ("/npy/write-matches-numpy", test_npy_write_matches_numpy);
@@ -523,7 +508,7 @@ main (int   argc,
   g_test_add_func ("/npy/truncations-and-corruptions", test_npy_truncations_and_corruptions);
 
   status = g_test_run ();
-  remove_tmp_dir ();
+  lsc_test_remove_tmp_dir (tmp_dir);
   g_free (tmp_dir);
   return status;
 }
