@@ -394,16 +394,56 @@ image_done_dispatch (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+free_pixels (guchar   *pixels,
+             gpointer  user_data)
+{
+  g_free (pixels);
+}
+
+/* Through the engine's own loader, for formats it reads and gdk-pixbuf
+ * does not (WebP without the pixbuf loader). */
+static GdkPixbuf *
+load_thumbnail_with_engine (const char *path)
+{
+  const char *paths[] = { path };
+  g_autoptr(LscTensor) image = NULL;
+  g_autoptr(GdkPixbuf) full = NULL;
+  int64_t height, width, n;
+  guchar *pixels;
+  double scale;
+
+  image = lsc_image_load_batch (paths, 1, LSC_DIM_UNKNOWN, LSC_DIM_UNKNOWN, 3,
+                                LSC_RESIZE_NEAREST, LSC_PREPROCESS_RAW, NULL);
+  if (image == NULL)
+    return NULL;
+  height = image->shape.dims[1];
+  width = image->shape.dims[2];
+  if (height <= 0 || width <= 0 || height > 16384 || width > 16384)
+    return NULL;
+
+  n = height * width * 3;
+  pixels = g_malloc ((gsize) n);
+  for (int64_t i = 0; i < n; i++)
+    pixels[i] = (guchar) CLAMP (image->data[i] + 0.5f, 0.0f, 255.0f);
+  full = gdk_pixbuf_new_from_data (pixels, GDK_COLORSPACE_RGB, FALSE, 8, (int) width,
+                                   (int) height, (int) width * 3, free_pixels, NULL);
+
+  scale = MIN (1.0, THUMBNAIL_PIXELS / (double) MAX (height, width));
+  return gdk_pixbuf_scale_simple (full, MAX (1, (int) (width * scale)),
+                                  MAX (1, (int) (height * scale)), GDK_INTERP_BILINEAR);
+}
+
 static GdkPixbuf *
 load_thumbnail (const char *path)
 {
   g_autoptr(GdkPixbuf) pixbuf = NULL;
 
-  /* The model's error says why an unreadable image failed; no need twice. */
+  /* No error: the model's run says why an unreadable image failed. */
   pixbuf = gdk_pixbuf_new_from_file_at_scale (path, THUMBNAIL_PIXELS, THUMBNAIL_PIXELS,
                                               TRUE, NULL);
   if (pixbuf == NULL)
-    return NULL;
+    return load_thumbnail_with_engine (path);
   return gdk_pixbuf_apply_embedded_orientation (pixbuf);
 }
 

@@ -159,7 +159,7 @@ label_for_class (LscWindow *self,
 {
   if (self->labels != NULL)
     return index < g_strv_length (self->labels) ? self->labels[index] : NULL;
-  if (model_n_classes (self) == 1000)
+  if (model_n_classes (self) == LSC_IMAGENET_N_CLASSES)
     return lsc_labels_imagenet (index);
   return NULL;
 }
@@ -196,7 +196,7 @@ update_labels_row (LscWindow *self)
     subtitle = g_strdup_printf (ngettext ("%s · %u name", "%s · %u names",
                                           g_strv_length (self->labels)),
                                 self->labels_source, g_strv_length (self->labels));
-  else if (n_classes == 1000)
+  else if (n_classes == LSC_IMAGENET_N_CLASSES)
     subtitle = g_strdup (_("ImageNet class names"));
   else if (n_classes > 0)
     subtitle = g_strdup (_("None: predictions show class numbers"));
