@@ -197,6 +197,17 @@ lsc_application_run_gui (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  /* Without a session bus (containers, CI, a bare X server) GTK 4.8's
+   * AT-SPI bridge cannot work and floods stderr with criticals; the
+   * application itself runs fine unregistered. */
+  if (g_getenv ("GTK_A11Y") == NULL)
+    {
+      g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+
+      if (bus == NULL)
+        g_setenv ("GTK_A11Y", "none", TRUE);
+    }
+
   g_set_application_name (_("Layerscope"));
   gtk_window_set_default_icon_name (APP_ID);
 
