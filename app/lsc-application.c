@@ -179,9 +179,7 @@ lsc_application_new (void)
   return g_object_new (LSC_TYPE_APPLICATION,
                        "application-id", APP_ID,
                        "flags", G_APPLICATION_HANDLES_OPEN,
-                       /* Fixed, not derived from APP_ID, so a .Devel build
-                        * finds the same resources. */
-                       "resource-base-path", "/io/github/layerscope/Layerscope",
+                       "resource-base-path", LSC_UI_RESOURCE_BASE_PATH,
                        NULL);
 }
 

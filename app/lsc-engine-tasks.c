@@ -570,6 +570,7 @@ lsc_classify_images_finish (GAsyncResult  *result,
                             GError       **error)
 {
   g_return_val_if_fail (G_IS_TASK (result), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lsc_classify_images_async, FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lsc_classify_images_async,
+                        FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }

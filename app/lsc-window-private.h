@@ -33,7 +33,7 @@ struct _LscWindow
   GSettings            *settings;              /* NULL when the schema is not installed */
   LscModel             *model;                 /* the model shown, NULL before the first load */
   char                 *zoo_name;              /* set when model came from the zoo */
-  GStrv                 labels;                /* NULL: class numbers, or ImageNet for 1000 classes */
+  GStrv                 labels;                /* NULL: class numbers (ImageNet's for 1000) */
   char                 *labels_source;         /* what the labels row says */
   GPtrArray            *images;                /* GFile *, in list order */
   GCancellable         *cancellable;           /* cancelled when the window goes */

@@ -95,6 +95,16 @@ _lsc_window_get_preprocess (LscWindow *self)
 }
 
 static void
+update_preprocess_subtitle (LscWindow *self)
+{
+  guint selected = adw_combo_row_get_selected (self->preprocess_row);
+
+  if (selected < G_N_ELEMENTS (preprocess_modes))
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->preprocess_row),
+                                 _(preprocess_modes[selected].description));
+}
+
+static void
 set_preprocess (LscWindow     *self,
                 LscPreprocess  mode)
 {
@@ -107,18 +117,13 @@ set_preprocess (LscWindow     *self,
           self->updating_preprocess = FALSE;
         }
     }
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->preprocess_row),
-                               _(preprocess_modes[adw_combo_row_get_selected (self->preprocess_row)].description));
+  update_preprocess_subtitle (self);
 }
 
 static void
 on_preprocess_selected (LscWindow *self)
 {
-  guint selected = adw_combo_row_get_selected (self->preprocess_row);
-
-  if (selected < G_N_ELEMENTS (preprocess_modes))
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->preprocess_row),
-                                 _(preprocess_modes[selected].description));
+  update_preprocess_subtitle (self);
   if (!self->updating_preprocess)
     run_classification (self, 0);
 }
@@ -790,8 +795,8 @@ lsc_window_open_files (LscWindow    *self,
     {
       g_autofree char *message = NULL;
 
-      message = g_strdup_printf (ngettext ("%u file is neither a Keras model, an image nor a labels file",
-                                           "%u files are neither Keras models, images nor labels files",
+      message = g_strdup_printf (ngettext ("%u file is not a model, an image or a labels file",
+                                           "%u files are not models, images or labels files",
                                            n_ignored), n_ignored);
       _lsc_window_show_message (self, message);
     }
@@ -903,8 +908,8 @@ lsc_window_class_init (LscWindowClass *klass)
   g_type_ensure (LSC_TYPE_LAYER_TABLE);
   g_type_ensure (LSC_TYPE_PREDICTION_LIST);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/layerscope/Layerscope/ui/lsc-window.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, LSC_UI_RESOURCE_PATH
+                                               "ui/lsc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LscWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, LscWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, LscWindow, header_spinner);

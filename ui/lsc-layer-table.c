@@ -283,8 +283,8 @@ lsc_layer_table_class_init (LscLayerTableClass *klass)
   object_class->dispose = lsc_layer_table_dispose;
 
   lsc_ui_init ();
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/layerscope/Layerscope/ui/lsc-layer-table.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, LSC_UI_RESOURCE_PATH
+                                               "ui/lsc-layer-table.ui");
   gtk_widget_class_bind_template_child (widget_class, LscLayerTable, header_box);
   gtk_widget_class_bind_template_child (widget_class, LscLayerTable, title_label);
   gtk_widget_class_bind_template_child (widget_class, LscLayerTable, subtitle_label);

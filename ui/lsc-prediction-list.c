@@ -58,8 +58,8 @@ lsc_prediction_list_class_init (LscPredictionListClass *klass)
 
   lsc_ui_init ();
   g_type_ensure (ADW_TYPE_STATUS_PAGE);
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/layerscope/Layerscope/ui/lsc-prediction-list.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, LSC_UI_RESOURCE_PATH
+                                               "ui/lsc-prediction-list.ui");
   gtk_widget_class_bind_template_child (widget_class, LscPredictionList, stack);
   gtk_widget_class_bind_template_child (widget_class, LscPredictionList, list_box);
   gtk_widget_class_set_css_name (widget_class, "predictionlist");
