@@ -145,6 +145,31 @@ find_labels_beside (LscLoadResult *result)
     result->labels_path = g_steal_pointer (&path);
 }
 
+/* Called with hdf5_lock held. A zoo model is written on first use; a cached
+ * copy that no longer loads (interrupted by a crash, or written by an
+ * older version) is written again once. */
+static LscModel *
+load_locked (LscLoadResult  *result,
+             GError        **error)
+{
+  g_autoptr(GError) stale_error = NULL;
+  LscModel *model;
+
+  if (result->zoo_name == NULL)
+    return lsc_model_load (result->path, error);
+
+  if (g_file_test (result->path, G_FILE_TEST_EXISTS))
+    {
+      model = lsc_model_load (result->path, &stale_error);
+      if (model != NULL)
+        return model;
+      g_message ("Rewriting the cached %s: %s", result->zoo_name, stale_error->message);
+    }
+  if (!write_zoo_model (result->zoo_name, result->path, error))
+    return NULL;
+  return lsc_model_load (result->path, error);
+}
+
 static void
 load_model_thread (GTask        *task,
                    gpointer      source_object,
@@ -155,21 +180,9 @@ load_model_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
 
   g_mutex_lock (&hdf5_lock);
-  if (result->zoo_name != NULL && !g_file_test (result->path, G_FILE_TEST_EXISTS))
-    {
-      if (!write_zoo_model (result->zoo_name, result->path, &error))
-        {
-          g_mutex_unlock (&hdf5_lock);
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-    }
-  if (!g_task_return_error_if_cancelled (task))
-    result->model = lsc_model_load (result->path, &error);
+  result->model = load_locked (result, &error);
   g_mutex_unlock (&hdf5_lock);
 
-  if (g_task_had_error (task))
-    return;
   if (result->model == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
