@@ -320,7 +320,8 @@ lsc_image_input_from_model (LscModel       *model,
 
   in_shape = &lsc_model_get_node (model, lsc_model_get_input_node (model, 0))->output_shape;
   in_text = lsc_shape_to_string (in_shape);
-  if (in_shape->ndim == 4 && in_shape->dims[1] > 0 && in_shape->dims[2] > 0
+  /* A None height or width takes each image at its own size. */
+  if (in_shape->ndim == 4 && in_shape->dims[1] != 0 && in_shape->dims[2] != 0
       && (in_shape->dims[3] == 1 || in_shape->dims[3] == 3))
     {
       input->rank = 4;
@@ -328,7 +329,7 @@ lsc_image_input_from_model (LscModel       *model,
       input->width = in_shape->dims[2];
       input->channels = in_shape->dims[3];
     }
-  else if (in_shape->ndim == 3 && in_shape->dims[1] > 0 && in_shape->dims[2] > 0)
+  else if (in_shape->ndim == 3 && in_shape->dims[1] != 0 && in_shape->dims[2] != 0)
     {
       input->rank = 3;
       input->height = in_shape->dims[1];
@@ -359,6 +360,7 @@ typedef struct
   LscModel          *model;
   GPtrArray         *files;        /* GFile * */
   LscPreprocess      preprocess;
+  LscImageFlags      flags;
   LscImageInput      input;
   LscImageDoneFunc   each;
   gpointer           each_data;
@@ -473,15 +475,15 @@ classify_one (ClassifyData   *data,
   guint n_outputs = lsc_model_get_n_outputs (data->model);
   gboolean ok;
 
-  batch = lsc_image_load_batch (paths, 1, data->input.height, data->input.width,
-                                data->input.channels, LSC_RESIZE_NEAREST,
-                                data->preprocess, error);
+  batch = lsc_image_load_batch_with_flags (paths, 1, data->input.height, data->input.width,
+                                           data->input.channels, LSC_RESIZE_NEAREST,
+                                           data->preprocess, data->flags, error);
   if (batch == NULL)
     return FALSE;
 
   /* A (None, H, W) model takes the grayscale image without its channel axis. */
   if (data->input.rank == 3)
-    batch->shape = lsc_shape_make (3, (int64_t) 1, data->input.height, data->input.width);
+    batch->shape = lsc_shape_make (3, (int64_t) 1, batch->shape.dims[1], batch->shape.dims[2]);
 
   outputs = g_new0 (LscTensor *, MAX (n_outputs, 1));
   g_mutex_lock (&run_lock);
@@ -541,6 +543,7 @@ lsc_classify_images_async (GObject             *source_object,
                            GFile *const        *files,
                            guint                n_files,
                            LscPreprocess        preprocess,
+                           LscImageFlags        flags,
                            LscImageDoneFunc     each,
                            gpointer             each_data,
                            GCancellable        *cancellable,
@@ -565,6 +568,7 @@ lsc_classify_images_async (GObject             *source_object,
   for (guint i = 0; i < n_files; i++)
     g_ptr_array_add (data->files, g_object_ref (files[i]));
   data->preprocess = preprocess;
+  data->flags = flags;
   data->each = each;
   data->each_data = each_data;
   g_task_set_task_data (task, data, (GDestroyNotify) classify_data_free);

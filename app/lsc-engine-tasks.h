@@ -51,7 +51,8 @@ GStrv          lsc_load_labels_finish      (GAsyncResult         *result,
 
 /* What a model wants as an image: one input of shape (None, H, W, C) with
  * C 1 or 3, or (None, H, W) for grayscale; one output of shape
- * (None, classes). Otherwise FALSE with an error that says why. */
+ * (None, classes). Otherwise FALSE with an error that says why. H and W
+ * may be LSC_DIM_UNKNOWN (None): each image then keeps its own size. */
 typedef struct
 {
   int64_t height;
@@ -77,12 +78,14 @@ typedef void (*LscImageDoneFunc) (guint                 index,
                                   gpointer              user_data);
 
 /* Runs model on each file, one at a time (batch 1, so one bad image does
- * not spoil the others), resizing as Keras's load_img does (nearest). */
+ * not spoil the others), resizing as Keras's load_img does (nearest);
+ * flags as lsc_image_load_batch_with_flags takes them (invert). */
 void           lsc_classify_images_async   (GObject              *source_object,
                                             LscModel             *model,
                                             GFile *const         *files,
                                             guint                 n_files,
                                             LscPreprocess         preprocess,
+                                            LscImageFlags         flags,
                                             LscImageDoneFunc      each,
                                             gpointer              each_data,
                                             GCancellable         *cancellable,

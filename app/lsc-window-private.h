@@ -26,6 +26,8 @@ struct _LscWindow
   LscLayerTable        *layer_table;
   LscPredictionList    *prediction_list;
   AdwComboRow          *preprocess_row;
+  AdwActionRow         *invert_row;
+  GtkSwitch            *invert_switch;
   AdwActionRow         *labels_row;
   GMenu                *zoo_menu;
 

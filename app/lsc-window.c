@@ -128,6 +128,12 @@ on_preprocess_selected (LscWindow *self)
     run_classification (self, 0);
 }
 
+static void
+on_invert_changed (LscWindow *self)
+{
+  run_classification (self, 0);
+}
+
 static LscPreprocess
 default_preprocess (LscWindow *self)
 {
@@ -411,6 +417,8 @@ load_model_cb (GObject      *source_object,
   set_preprocess (self, default_preprocess (self));
   gtk_widget_set_sensitive (GTK_WIDGET (self->preprocess_row),
                             lsc_image_input_from_model (self->model, &input, NULL));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->invert_row),
+                            lsc_image_input_from_model (self->model, &input, NULL));
   if (loaded->labels != NULL)
     {
       g_autofree char *labels_name = g_path_get_basename (loaded->labels_path);
@@ -638,6 +646,8 @@ run_classification (LscWindow *self,
   lsc_classify_images_async (G_OBJECT (self), self->model,
                              (GFile *const *) files->pdata, files->len,
                              _lsc_window_get_preprocess (self),
+                             gtk_switch_get_active (self->invert_switch)
+                             ? LSC_IMAGE_FLAGS_INVERT : LSC_IMAGE_FLAGS_NONE,
                              on_image_done, run,
                              run->cancellable, classify_cb, run);
 }
@@ -922,6 +932,8 @@ lsc_window_class_init (LscWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LscWindow, layer_table);
   gtk_widget_class_bind_template_child (widget_class, LscWindow, prediction_list);
   gtk_widget_class_bind_template_child (widget_class, LscWindow, preprocess_row);
+  gtk_widget_class_bind_template_child (widget_class, LscWindow, invert_row);
+  gtk_widget_class_bind_template_child (widget_class, LscWindow, invert_switch);
   gtk_widget_class_bind_template_child (widget_class, LscWindow, labels_row);
   gtk_widget_class_bind_template_child (widget_class, LscWindow, zoo_menu);
 
@@ -950,6 +962,8 @@ lsc_window_init (LscWindow *self)
   set_preprocess (self, LSC_PREPROCESS_TF);
   g_signal_connect_object (self->preprocess_row, "notify::selected",
                            G_CALLBACK (on_preprocess_selected), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->invert_switch, "notify::active",
+                           G_CALLBACK (on_invert_changed), self, G_CONNECT_SWAPPED);
   update_labels_row (self);
   fill_zoo_menu (self);
 
