@@ -71,12 +71,7 @@ input_parse (LscLayer             *layer,
   dtype_node = json_object_get_member (config, "dtype");
   if (dtype_node != NULL && JSON_NODE_HOLDS_VALUE (dtype_node))
     dtype = json_node_get_string (dtype_node);
-  if (dtype != NULL && g_str_equal (dtype, "string"))
-    {
-      lsc_layer_set_error (layer, error, LSC_ENGINE_ERROR_UNSUPPORTED_CONFIG,
-                           "string inputs are not supported (only numeric tensors)");
-      return FALSE;
-    }
+  params->is_string = dtype != NULL && g_str_equal (dtype, "string");
   return TRUE;
 }
 

@@ -9,6 +9,8 @@ G_BEGIN_DECLS
 typedef struct
 {
   LscShape shape;
+  gboolean is_string;   /* dtype "string": loads, so that the layers that
+                         * consume it are reported, but cannot run */
 } LscInputParams;
 
 /* Reads "batch_shape" (Keras 3), "batch_input_shape" (Keras 2) or

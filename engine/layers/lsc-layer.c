@@ -140,6 +140,9 @@ lsc_layer_count_params (const LscLayer *layer)
 
   for (guint i = 0; i < layer->weights->len; i++)
     n += lsc_tensor_numel (g_ptr_array_index (layer->weights, i));
+  /* Wrappers hand their weights to their children in attach_weights. */
+  for (guint i = 0; i < layer->children->len; i++)
+    n += lsc_layer_count_params (g_ptr_array_index (layer->children, i));
   return n;
 }
 

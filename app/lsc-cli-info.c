@@ -1,0 +1,215 @@
+/* layerscope info MODEL [--json]: a model.summary()-like table. */
+
+#include "lsc-cli.h"
+
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model/lsc-model.h"
+
+static char *
+format_count (int64_t n)
+{
+  g_autofree char *digits = NULL;
+  GString *s;
+  int len;
+
+  if (n < 0)
+    return g_strdup ("?");
+  digits = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) n);
+  len = (int) strlen (digits);
+  s = g_string_new (NULL);
+  for (int i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (s, ',');
+      g_string_append_c (s, digits[i]);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static const char *
+format_name (LscModelFormat format)
+{
+  return format == LSC_MODEL_FORMAT_KERAS_ZIP ? "Keras 3 .keras archive" : "Keras HDF5";
+}
+
+static void
+print_table (LscModel *model)
+{
+  guint n = lsc_model_get_n_nodes (model);
+  g_autofree char *total_params = format_count (lsc_model_get_n_params (model));
+  g_autofree char *total_macs = format_count (lsc_model_get_n_macs (model));
+  int name_width = 28;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const LscNode *node = lsc_model_get_node (model, i);
+      int w = (int) (strlen (node->name) + strlen (node->layer->class_name) + 3);
+      name_width = MAX (name_width, MIN (w, 60));
+    }
+
+  g_print ("Model: “%s” (%s, Keras %s)\n", lsc_model_get_name (model),
+           format_name (lsc_model_get_format (model)),
+           lsc_model_get_keras_version (model)[0] ? lsc_model_get_keras_version (model) : "unknown");
+  g_print ("%-*s  %-22s  %14s  %16s\n", name_width, "Layer (type)", "Output Shape", "Param #", "MACs");
+  for (int i = 0; i < name_width + 58; i++)
+    g_print ("─");
+  g_print ("\n");
+
+  for (guint i = 0; i < n; i++)
+    {
+      const LscNode *node = lsc_model_get_node (model, i);
+      g_autofree char *label = g_strdup_printf ("%s (%s)", node->name, node->layer->class_name);
+      g_autofree char *shape = lsc_shape_to_string (&node->output_shape);
+      g_autofree char *params = format_count (lsc_model_get_node_params (model, i));
+      int64_t macs_n = lsc_model_get_node_macs (model, i);
+      g_autofree char *macs = macs_n == 0 ? g_strdup ("") : format_count (macs_n);
+
+      g_print ("%-*s  %-22s  %14s  %16s\n", name_width, label, shape, params, macs);
+    }
+  for (int i = 0; i < name_width + 58; i++)
+    g_print ("─");
+  g_print ("\nTotal params: %s\n", total_params);
+  g_print ("Total MACs per sample: %s\n", total_macs);
+}
+
+static void
+add_shape (JsonBuilder    *b,
+           const LscShape *shape)
+{
+  json_builder_begin_array (b);
+  for (int d = 0; d < shape->ndim; d++)
+    {
+      if (shape->dims[d] < 0)
+        json_builder_add_null_value (b);
+      else
+        json_builder_add_int_value (b, shape->dims[d]);
+    }
+  json_builder_end_array (b);
+}
+
+static void
+add_node_names (JsonBuilder *b,
+                LscModel    *model,
+                gboolean     outputs)
+{
+  guint n = outputs ? lsc_model_get_n_outputs (model) : lsc_model_get_n_inputs (model);
+
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n; i++)
+    {
+      guint index = outputs ? lsc_model_get_output_node (model, i) : lsc_model_get_input_node (model, i);
+      const LscNode *node = lsc_model_get_node (model, index);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, node->name);
+      json_builder_set_member_name (b, "shape");
+      add_shape (b, &node->output_shape);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static char *
+model_to_json (LscModel *model)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, lsc_model_get_name (model));
+  json_builder_set_member_name (b, "path");
+  json_builder_add_string_value (b, lsc_model_get_path (model));
+  json_builder_set_member_name (b, "format");
+  json_builder_add_string_value (b, lsc_model_get_format (model) == LSC_MODEL_FORMAT_KERAS_ZIP ? "keras" : "hdf5");
+  json_builder_set_member_name (b, "keras_version");
+  json_builder_add_string_value (b, lsc_model_get_keras_version (model));
+  json_builder_set_member_name (b, "inputs");
+  add_node_names (b, model, FALSE);
+  json_builder_set_member_name (b, "outputs");
+  add_node_names (b, model, TRUE);
+
+  json_builder_set_member_name (b, "layers");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < lsc_model_get_n_nodes (model); i++)
+    {
+      const LscNode *node = lsc_model_get_node (model, i);
+      int64_t macs = lsc_model_get_node_macs (model, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, node->name);
+      json_builder_set_member_name (b, "class_name");
+      json_builder_add_string_value (b, node->layer->class_name);
+      json_builder_set_member_name (b, "scope");
+      json_builder_add_string_value (b, node->scope);
+      json_builder_set_member_name (b, "inputs");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < node->n_inputs; k++)
+        json_builder_add_string_value (b, lsc_model_get_node (model, node->inputs[k])->name);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "output_shape");
+      add_shape (b, &node->output_shape);
+      json_builder_set_member_name (b, "params");
+      json_builder_add_int_value (b, lsc_model_get_node_params (model, i));
+      json_builder_set_member_name (b, "macs");
+      if (macs < 0)
+        json_builder_add_null_value (b);
+      else
+        json_builder_add_int_value (b, macs);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "total_params");
+  json_builder_add_int_value (b, lsc_model_get_n_params (model));
+  json_builder_set_member_name (b, "total_macs");
+  json_builder_add_int_value (b, lsc_model_get_n_macs (model));
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  return json_generator_to_data (gen, NULL);
+}
+
+int
+lsc_cli_info (int    argc,
+              char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("MODEL");
+  g_autoptr(LscModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the summary as JSON", NULL },
+    { NULL }
+  };
+
+  g_option_context_set_summary (context,
+                                "Show a model's layers (flattened through nested models) with their\n"
+                                "class, output shape, parameter count and multiply-accumulates per sample.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!lsc_cli_parse (context, &argc, &argv))
+    return 1;
+  if (argc != 2)
+    return lsc_cli_fail_message ("info takes exactly one MODEL file (see “layerscope info --help”)");
+
+  model = lsc_model_load (argv[1], &error);
+  if (model == NULL)
+    return lsc_cli_fail (error);
+
+  if (json)
+    {
+      g_autofree char *text = model_to_json (model);
+      g_print ("%s\n", text);
+    }
+  else
+    print_table (model);
+  return 0;
+}
