@@ -1,7 +1,8 @@
 /* The model zoo: every architecture is written to a temporary directory and
  * read back with the HDF5 library directly (not through the zoo's code):
  * its layout must be tf.keras 2.x's, its parameter count keras.applications'
- * published figure, its layer names and configs Keras's own. Bad options and
+ * published figure, its layer names and configs Keras's own. Then the
+ * file is loaded back with lsc_model_load, counted and run. Bad options and
  * unwritable paths must give errors, never files or crashes. */
 
 #include <gio/gio.h>
@@ -13,6 +14,7 @@
 
 #include "core/lsc-error.h"
 #include "lsc-test-util.h"
+#include "model/lsc-model.h"
 #include "zoo/lsc-zoo.h"
 #include "zoo/lsc-zoo-private.h"
 
@@ -387,6 +389,7 @@ typedef struct
   const char        *class_name;
   const char        *model_name;      /* of the written variant */
   const char *const *layers;          /* some names keras.applications uses */
+  int                run_batch;       /* samples run through the loaded model */
 } ZooCase;
 
 static const char *const mobilenetv2_layers[] = {
@@ -433,38 +436,117 @@ static const ZooCase cases[] = {
    * MACs are the usual published ones (MobileNetV2 300 M, ResNet50 3.86 G
    * with Keras's stride in the first 1×1 convolution). */
   { "mobilenetv2", { 0 }, 3538984, 300774272, { 0 }, 3538984,
-    "Functional", "mobilenetv2_1.00_224", mobilenetv2_layers },
+    "Functional", "mobilenetv2_1.00_224", mobilenetv2_layers, 2 },
   { "resnet50", { 0 }, 25636712, 3857973248, { 0 }, 25636712,
-    "Functional", "resnet50", resnet50_layers },
+    "Functional", "resnet50", resnet50_layers, 1 },
   /* MobileNet's paper: 569 M mult-adds (568,740,352 here, conv_preds
    * included). */
   { "mobilenet", { 0 }, 4253864, 568740352, { 0 }, 4253864,
-    "Functional", "mobilenet_1.00_224", mobilenet_layers },
+    "Functional", "mobilenet_1.00_224", mobilenet_layers, 2 },
   /* VGG16 at 224 holds 553 MB of weights: counted from the graph the zoo
    * would write; the file is written at 32×32, where fc1 sees 1×1×512:
    * 14,714,688 (the convolutions) + 512·4096 + 4096 + 4096·4096 + 4096
    * + 4096·1000 + 1000 = 37,694,248. */
   { "vgg16", { 0 }, 138357544, 15470264320, { .size = 32 }, 37694248,
-    "Functional", "vgg16", vgg16_layers },
+    "Functional", "vgg16", vgg16_layers, 2 },
   /* EfficientNet's paper: 0.39 G FLOPs (multiply-adds). */
   { "efficientnetb0", { 0 }, 5330571, 385814752, { 0 }, 5330571,
-    "Functional", "efficientnetb0", efficientnetb0_layers },
+    "Functional", "efficientnetb0", efficientnetb0_layers, 2 },
   /* Conv 3·3·1·32 + 32 = 320; conv 3·3·32·64 + 64 = 18,496; dense
    * 12·12·64 = 9216 → 9216·128 + 128 = 1,179,776; dense 128·10 + 10 = 1290:
    * 1,199,882. MACs: 26·26·32·9 = 194,688; 24·24·64·288 = 10,616,832;
    * 9216·128 = 1,179,648; 128·10 = 1280: 11,992,448. */
   { "mnist-cnn", { 0 }, 1199882, 11992448, { 0 }, 1199882,
-    "Sequential", "sequential", mnist_cnn_layers },
+    "Sequential", "sequential", mnist_cnn_layers, 3 },
   /* 6·25 + 6 = 156; 16·150 + 16 = 2416; 400·120 + 120 = 48,120;
    * 120·84 + 84 = 10,164; 84·10 + 10 = 850: 61,706. MACs: 28·28·6·25 =
    * 117,600; 10·10·16·150 = 240,000; 48,000; 10,080; 840: 416,520. */
   { "lenet5", { 0 }, 61706, 416520, { 0 }, 61706,
-    "Sequential", "lenet5", lenet5_layers },
+    "Sequential", "lenet5", lenet5_layers, 3 },
   /* 20,000·128 = 2,560,000; LSTM 4·128·(128 + 128 + 1) = 131,584;
    * dense 128 + 1 = 129: 2,691,713. Only the Dense counts as MACs: 128. */
   { "text-lstm", { 0 }, 2691713, 128, { 0 }, 2691713,
-    "Sequential", "sequential", text_lstm_layers },
+    "Sequential", "sequential", text_lstm_layers, 3 },
 };
+
+/* ---- loading back -------------------------------------------------------- */
+
+/* Inputs for the loaded model: pixels in [0, 1), or token ids in
+ * [0, 20000) for text-lstm (Embedding inputs are floats holding ids). */
+static LscTensor *
+make_input (LscModel *model,
+            int       batch,
+            gboolean  token_ids)
+{
+  const LscNode *input = lsc_model_get_node (model, lsc_model_get_input_node (model, 0));
+  LscShape shape = input->output_shape;
+  LscTensor *tensor;
+  GRand *rand = g_rand_new_with_seed (42);
+
+  shape.dims[0] = batch;
+  g_assert_true (lsc_shape_is_known (&shape));
+  tensor = lsc_tensor_new (&shape);
+  for (int64_t i = 0; i < lsc_tensor_numel (tensor); i++)
+    tensor->data[i] = token_ids ? (float) g_rand_int_range (rand, 0, 20000)
+                                : (float) g_rand_double (rand);
+  g_rand_free (rand);
+  return tensor;
+}
+
+/* Loads the written file with the engine's loader, which must find the
+ * same parameters (and MACs) and run it to a finite, normalized output. */
+static void
+check_loaded_model (const ZooCase *zoo_case,
+                    const char    *path,
+                    LscZooGraph   *written_graph)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LscModel) model = lsc_model_load (path, &error);
+  g_autoptr(LscTensor) input = NULL;
+  LscTensor *outputs[1] = { NULL };
+  gboolean text = g_str_equal (zoo_case->name, "text-lstm");
+  int64_t classes;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  g_assert_cmpint (lsc_model_get_n_params (model), ==, zoo_case->written_params);
+  g_assert_cmpuint (lsc_model_get_n_nodes (model), ==, written_graph->layers->len);
+  g_assert_cmpuint (lsc_model_get_n_inputs (model), ==, 1);
+  g_assert_cmpuint (lsc_model_get_n_outputs (model), ==, 1);
+  /* The engine counts LSTM MACs too; the zoo only Conv2D, DepthwiseConv2D
+   * and Dense, which are all the other models have. */
+  if (!text)
+    g_assert_cmpint (lsc_model_get_n_macs (model), ==, lsc_zoo_graph_count_macs (written_graph));
+
+  input = make_input (model, zoo_case->run_batch, text);
+  g_assert_true (lsc_model_run (model, (const LscTensor *const *) &input, 1, outputs, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (outputs[0]->shape.ndim, ==, 2);
+  g_assert_cmpint (outputs[0]->shape.dims[0], ==, zoo_case->run_batch);
+  classes = outputs[0]->shape.dims[1];
+  g_assert_cmpint (classes, ==, text ? 1 : g_str_equal (zoo_case->name, "mnist-cnn") ||
+                                          g_str_equal (zoo_case->name, "lenet5") ? 10 : 1000);
+  for (int b = 0; b < zoo_case->run_batch; b++)
+    {
+      const float *row = outputs[0]->data + b * classes;
+      double sum = 0;
+
+      for (int64_t k = 0; k < classes; k++)
+        {
+          g_assert_true (isfinite (row[k]));
+          g_assert_cmpfloat (row[k], >=, 0.0f);
+          g_assert_cmpfloat (row[k], <=, 1.0f);
+          sum += row[k];
+        }
+      /* Softmax rows sum to 1; the sentiment is one sigmoid. */
+      if (!text)
+        g_assert_cmpfloat_with_epsilon (sum, 1.0, 1e-4);
+    }
+  /* Different inputs, different outputs: the weights are not degenerate. */
+  if (zoo_case->run_batch > 1)
+    g_assert_true (memcmp (outputs[0]->data, outputs[0]->data + classes, classes * sizeof (float)) != 0);
+  lsc_tensor_free (outputs[0]);
+}
 
 static char *
 temp_dir (void)
@@ -496,6 +578,7 @@ test_architecture (gconstpointer data)
   const ZooCase *zoo_case = data;
   g_autoptr(GError) error = NULL;
   g_autoptr(LscZooGraph) graph = NULL;
+  g_autoptr(LscZooGraph) written_graph = NULL;
   g_autoptr(WrittenModel) model = NULL;
   g_autofree char *dir = temp_dir ();
   g_autofree char *file_name = g_strconcat (zoo_case->name, ".h5", NULL);
@@ -514,6 +597,10 @@ test_architecture (gconstpointer data)
   model = read_written_model (path);
   g_assert_cmpint (model->n_params, ==, zoo_case->written_params);
   check_model_config (model, zoo_case->class_name, zoo_case->model_name, zoo_case->layers);
+
+  written_graph = lsc_zoo_build (zoo_case->name, &zoo_case->written_options, &error);
+  g_assert_no_error (error);
+  check_loaded_model (zoo_case, path, written_graph);
 
   remove_dir (dir);
 }
@@ -694,8 +781,10 @@ test_weights_seeded (void)
   remove_dir (dir);
 }
 
-/* BatchNormalization statistics are plausible: gamma ≈ 1, beta ≈ 0,
- * small moving_mean, moving_variance around 1 and positive. */
+/* BatchNormalization statistics are plausible: gamma ≈ 1, beta ≈ 0, small
+ * moving_mean, and a positive moving_variance centred on the variance the
+ * layer's input has: Conv_1_bn follows Conv_1 (He-initialized, so E[y²] =
+ * 2 E[x²]) on block_16_project_BN's output (E[x²] ≈ gamma² ≈ 1): 2. */
 static void
 test_weights_batch_norm (void)
 {
@@ -704,10 +793,10 @@ test_weights_batch_norm (void)
   g_autofree char *path = g_build_filename (dir, "m.h5", NULL);
   const LscZooOptions options = { .size = 32 };
   const struct { const char *var; double low, high; } ranges[] = {
-    { "gamma", 0.8, 1.2 },
-    { "beta", -0.1, 0.1 },
-    { "moving_mean", -0.1, 0.1 },
-    { "moving_variance", 0.5, 1.5 },
+    { "gamma", 0.9, 1.1 },
+    { "beta", -0.05, 0.05 },
+    { "moving_mean", -0.05, 0.05 },
+    { "moving_variance", 2 * 0.8, 2 * 1.2 },
   };
 
   g_assert_true (lsc_zoo_write ("mobilenetv2", &options, path, &error));
@@ -729,6 +818,116 @@ test_weights_batch_norm (void)
       g_assert_cmpfloat (fabs (sum / 1280 - (ranges[r].low + ranges[r].high) / 2), <, 0.02);
       g_assert_cmpfloat (values[0], !=, values[1]);
     }
+  remove_dir (dir);
+}
+
+/* mnist-cnn computed by hand from the file's datasets (Keras semantics:
+ * valid 3×3 convolutions with relu, 2×2 max pooling, row-major Flatten,
+ * relu Dense, softmax Dense) must match what the engine computes from the
+ * loaded file: the weights sit where Keras would look for them. */
+static void
+conv3x3_relu (const float *in,
+              int          size,
+              int          cin,
+              const float *kernel,
+              const float *bias,
+              int          cout,
+              float       *out)
+{
+  int out_size = size - 2;
+
+  for (int y = 0; y < out_size; y++)
+    for (int x = 0; x < out_size; x++)
+      for (int o = 0; o < cout; o++)
+        {
+          double acc = bias[o];
+
+          for (int ky = 0; ky < 3; ky++)
+            for (int kx = 0; kx < 3; kx++)
+              for (int c = 0; c < cin; c++)
+                acc += (double) in[((y + ky) * size + x + kx) * cin + c] *
+                       kernel[((ky * 3 + kx) * cin + c) * cout + o];
+          out[(y * out_size + x) * cout + o] = (float) MAX (acc, 0.0);
+        }
+}
+
+static void
+test_mnist_cnn_computes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "m.h5", NULL);
+  g_autoptr(LscModel) model = NULL;
+  g_autoptr(LscTensor) input = NULL;
+  LscTensor *outputs[1] = { NULL };
+  g_autofree float *k1 = NULL, *b1 = NULL, *k2 = NULL, *b2 = NULL;
+  g_autofree float *k3 = NULL, *b3 = NULL, *k4 = NULL, *b4 = NULL;
+  g_autofree float *a1 = g_new (float, 26 * 26 * 32);
+  g_autofree float *a2 = g_new (float, 24 * 24 * 64);
+  g_autofree float *pooled = g_new (float, 12 * 12 * 64);
+  float hidden[128], logits[10];
+
+  g_assert_true (lsc_zoo_write ("mnist-cnn", NULL, path, &error));
+  g_assert_no_error (error);
+  k1 = read_floats (path, "model_weights/conv2d/conv2d/kernel:0", 3 * 3 * 1 * 32);
+  b1 = read_floats (path, "model_weights/conv2d/conv2d/bias:0", 32);
+  k2 = read_floats (path, "model_weights/conv2d_1/conv2d_1/kernel:0", 3 * 3 * 32 * 64);
+  b2 = read_floats (path, "model_weights/conv2d_1/conv2d_1/bias:0", 64);
+  k3 = read_floats (path, "model_weights/dense/dense/kernel:0", 9216 * 128);
+  b3 = read_floats (path, "model_weights/dense/dense/bias:0", 128);
+  k4 = read_floats (path, "model_weights/dense_1/dense_1/kernel:0", 128 * 10);
+  b4 = read_floats (path, "model_weights/dense_1/dense_1/bias:0", 10);
+
+  model = lsc_model_load (path, &error);
+  g_assert_no_error (error);
+  input = make_input (model, 2, FALSE);
+  g_assert_true (lsc_model_run (model, (const LscTensor *const *) &input, 1, outputs, &error));
+  g_assert_no_error (error);
+
+  for (int b = 0; b < 2; b++)
+    {
+      double max_logit = -G_MAXDOUBLE, sum = 0;
+      float expected[10];
+
+      conv3x3_relu (input->data + b * 28 * 28, 28, 1, k1, b1, 32, a1);
+      conv3x3_relu (a1, 26, 32, k2, b2, 64, a2);
+      for (int y = 0; y < 12; y++)
+        for (int x = 0; x < 12; x++)
+          for (int c = 0; c < 64; c++)
+            {
+              float m = -G_MAXFLOAT;
+
+              for (int dy = 0; dy < 2; dy++)
+                for (int dx = 0; dx < 2; dx++)
+                  m = MAX (m, a2[((2 * y + dy) * 24 + 2 * x + dx) * 64 + c]);
+              pooled[(y * 12 + x) * 64 + c] = m;
+            }
+      for (int o = 0; o < 128; o++)
+        {
+          double acc = b3[o];
+
+          for (int i = 0; i < 9216; i++)
+            acc += (double) pooled[i] * k3[i * 128 + o];
+          hidden[o] = (float) MAX (acc, 0.0);
+        }
+      for (int o = 0; o < 10; o++)
+        {
+          double acc = b4[o];
+
+          for (int i = 0; i < 128; i++)
+            acc += (double) hidden[i] * k4[i * 10 + o];
+          logits[o] = (float) acc;
+          max_logit = MAX (max_logit, acc);
+        }
+      for (int o = 0; o < 10; o++)
+        sum += exp (logits[o] - max_logit);
+      for (int o = 0; o < 10; o++)
+        expected[o] = (float) (exp (logits[o] - max_logit) / sum);
+
+      for (int o = 0; o < 10; o++)
+        g_assert_cmpfloat_with_epsilon (outputs[0]->data[b * 10 + o], expected[o], 1e-5);
+    }
+  lsc_tensor_free (outputs[0]);
   remove_dir (dir);
 }
 
@@ -906,6 +1105,7 @@ main (int   argc,
   g_test_add_func ("/zoo/matches-keras-applications", test_matches_keras_applications);
   g_test_add_func ("/zoo/weights/seeded", test_weights_seeded);
   g_test_add_func ("/zoo/weights/batch-norm", test_weights_batch_norm);
+  g_test_add_func ("/zoo/mnist-cnn-computes", test_mnist_cnn_computes);
   g_test_add_func ("/zoo/options", test_options);
   g_test_add_func ("/zoo/bad-options", test_bad_options);
   g_test_add_func ("/zoo/bad-paths", test_bad_paths);

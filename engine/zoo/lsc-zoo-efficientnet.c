@@ -123,6 +123,8 @@ lsc_zoo_build_efficientnetb0 (int size)
   guint x;
 
   graph->init_style = LSC_ZOO_INIT_STYLE_EFFICIENTNET;
+  /* Raw pixels in [0, 255]: the model rescales and normalizes them. */
+  graph->input_mean_square = 255.0 * 255.0 / 3.0;
 
   x = lsc_zoo_input (graph, NULL, 3, input);
   x = lsc_zoo_rescaling (graph, x, NULL, 1.0 / 255.0, 0.0);

@@ -35,6 +35,8 @@ lsc_zoo_graph_new (const char *name,
   graph->name = g_strdup (name);
   graph->sequential = sequential;
   graph->init_style = LSC_ZOO_INIT_STYLE_KERAS;
+  /* Pixels in [0, 1) or [-1, 1): E[x²] = 1/3. */
+  graph->input_mean_square = 1.0 / 3.0;
   graph->layers = g_ptr_array_new_with_free_func (layer_free);
   graph->auto_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return graph;
@@ -138,6 +140,7 @@ lsc_zoo_layer_add_weight (LscZooLayer *layer,
   g_return_val_if_fail (ndim >= 0 && ndim <= 4, NULL);
   weight->name = g_strdup (name);
   weight->fill = fill;
+  weight->scale = 1.0;
   weight->ndim = ndim;
   va_start (args, ndim);
   for (int i = 0; i < ndim; i++)

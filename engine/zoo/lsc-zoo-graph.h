@@ -26,7 +26,7 @@ typedef enum
   LSC_ZOO_FILL_BN_GAMMA,         /* about 1 */
   LSC_ZOO_FILL_BN_BETA,          /* about 0 */
   LSC_ZOO_FILL_BN_MEAN,          /* small */
-  LSC_ZOO_FILL_BN_VARIANCE,      /* about 1, positive */
+  LSC_ZOO_FILL_BN_VARIANCE,      /* about the weight's scale (≈ 1), positive */
   LSC_ZOO_FILL_VALUES,           /* the weight's own values */
 } LscZooFill;
 
@@ -45,6 +45,7 @@ typedef struct
   int64_t     dims[4];
   gboolean    is_int64;    /* Normalization's count */
   LscZooFill  fill;
+  double      scale;       /* LSC_ZOO_FILL_BN_VARIANCE: the variance it is centred on */
   double      fan_in;
   double      fan_out;
   double     *values;      /* LSC_ZOO_FILL_VALUES: numel values */
@@ -60,6 +61,13 @@ typedef struct
   LscShape   output;       /* dims[0] (batch) is LSC_DIM_UNKNOWN */
   GPtrArray *weights;      /* LscZooWeight *, in Keras order */
   int64_t    macs;         /* per sample; Conv2D, DepthwiseConv2D and Dense only */
+  /* A rough estimate of E[y²] over the output for typical inputs, from
+   * the fills' statistics (He-initialized kernels double it, ReLU halves
+   * it, …): a BatchNormalization's moving_variance is centred on its
+   * input's, so that it normalizes like a trained one and deep residual
+   * networks keep activations of order 1 instead of doubling their
+   * variance at every block. */
+  double     mean_square;
 } LscZooLayer;
 
 typedef struct
@@ -67,6 +75,7 @@ typedef struct
   char            *name;          /* the model's name, e.g. "mobilenetv2_1.00_224" */
   gboolean         sequential;    /* Sequential (else Functional) */
   LscZooInitStyle  init_style;
+  double           input_mean_square;  /* E[x²] of the inputs the model expects */
   GPtrArray       *layers;        /* LscZooLayer *, in creation order; layer 0 is the input */
   GHashTable      *auto_names;    /* snake_case class name → next suffix */
   char            *error;         /* first shape problem, NULL when none */

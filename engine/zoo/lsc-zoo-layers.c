@@ -190,6 +190,31 @@ shape_of (LscZooGraph *graph,
   return lsc_zoo_graph_get_layer (graph, x)->output;
 }
 
+static double
+mean_square_of (LscZooGraph *graph,
+                guint        x)
+{
+  return lsc_zoo_graph_get_layer (graph, x)->mean_square;
+}
+
+/* E[f(x)²] from E[x²] for a zero-mean x, roughly: what matters is the
+ * order of magnitude a following BatchNormalization sees. */
+static double
+activation_mean_square (const char *activation,
+                        double      mean_square)
+{
+  if (g_str_equal (activation, "relu") || g_str_equal (activation, "relu6") ||
+      g_str_equal (activation, "swish"))
+    return mean_square / 2;
+  if (g_str_equal (activation, "sigmoid"))
+    return MIN (1.0, 0.25 + mean_square / 16);   /* sigmoid (x) ≈ 1/2 + x/4 near 0 */
+  if (g_str_equal (activation, "tanh"))
+    return mean_square / (1 + mean_square);
+  if (g_str_equal (activation, "softmax"))
+    return 0.01;
+  return mean_square;
+}
+
 /* Keeps shapes usable after a problem (the first one fails the build). */
 static int64_t
 checked_dim (LscZooGraph *graph,
@@ -251,6 +276,7 @@ lsc_zoo_input (LscZooGraph   *graph,
   layer->output.dims[0] = LSC_DIM_UNKNOWN;
   for (int i = 0; i < ndim; i++)
     layer->output.dims[i + 1] = dims[i];
+  layer->mean_square = graph->input_mean_square;
   input_config (layer);
   return 0;
 }
@@ -367,6 +393,8 @@ lsc_zoo_conv2d (LscZooGraph *graph,
   if (use_bias)
     lsc_zoo_layer_add_weight (layer, "bias", LSC_ZOO_FILL_BIAS, 1, (int64_t) filters);
   layer->macs = layer->output.dims[1] * layer->output.dims[2] * filters * kernel * kernel * cin;
+  /* He's kernels: E[y²] = fan_in · (2 / fan_in) · E[x²]. */
+  layer->mean_square = activation_mean_square (activation, 2 * mean_square_of (graph, x));
   return layer_index (graph);
 }
 
@@ -405,6 +433,7 @@ lsc_zoo_depthwise_conv2d (LscZooGraph *graph,
   if (use_bias)
     lsc_zoo_layer_add_weight (layer, "bias", LSC_ZOO_FILL_BIAS, 1, channels);
   layer->macs = layer->output.dims[1] * layer->output.dims[2] * channels * kernel * kernel;
+  layer->mean_square = 2 * mean_square_of (graph, x);
   return layer_index (graph);
 }
 
@@ -420,6 +449,7 @@ lsc_zoo_batch_norm (LscZooGraph *graph,
   JsonBuilder *b = config_begin (graph, layer);
   LscShape in = shape_of (graph, x);
   int64_t channels = in.dims[in.ndim - 1];
+  LscZooWeight *variance;
 
   /* Keras stores the normalized axis as a positive index list. */
   json_builder_set_member_name (b, "axis");
@@ -442,7 +472,11 @@ lsc_zoo_batch_norm (LscZooGraph *graph,
   lsc_zoo_layer_add_weight (layer, "gamma", LSC_ZOO_FILL_BN_GAMMA, 1, channels);
   lsc_zoo_layer_add_weight (layer, "beta", LSC_ZOO_FILL_BN_BETA, 1, channels);
   lsc_zoo_layer_add_weight (layer, "moving_mean", LSC_ZOO_FILL_BN_MEAN, 1, channels);
-  lsc_zoo_layer_add_weight (layer, "moving_variance", LSC_ZOO_FILL_BN_VARIANCE, 1, channels);
+  variance = lsc_zoo_layer_add_weight (layer, "moving_variance", LSC_ZOO_FILL_BN_VARIANCE, 1, channels);
+  /* The statistics of what flows in: the output is then of order 1
+   * (gamma ≈ 1, beta ≈ 0). */
+  variance->scale = mean_square_of (graph, x);
+  layer->mean_square = 1.0;
   return layer_index (graph);
 }
 
@@ -454,6 +488,7 @@ add_shape_preserving (LscZooGraph *graph,
 {
   config_end (layer, b);
   layer->output = shape_of (graph, x);
+  layer->mean_square = mean_square_of (graph, x);
   return layer_index (graph);
 }
 
@@ -472,7 +507,9 @@ lsc_zoo_relu (LscZooGraph *graph,
     set_null (b, "max_value");
   set_double (b, "negative_slope", 0.0);
   set_double (b, "threshold", 0.0);
-  return add_shape_preserving (graph, x, layer, b);
+  add_shape_preserving (graph, x, layer, b);
+  layer->mean_square = activation_mean_square ("relu", layer->mean_square);
+  return layer_index (graph);
 }
 
 guint
@@ -485,7 +522,9 @@ lsc_zoo_activation (LscZooGraph *graph,
   JsonBuilder *b = config_begin (graph, layer);
 
   set_string (b, "activation", activation);
-  return add_shape_preserving (graph, x, layer, b);
+  add_shape_preserving (graph, x, layer, b);
+  layer->mean_square = activation_mean_square (activation, layer->mean_square);
+  return layer_index (graph);
 }
 
 guint
@@ -520,6 +559,7 @@ lsc_zoo_zero_padding2d (LscZooGraph *graph,
   layer->output = in;
   layer->output.dims[1] = in.dims[1] + top + bottom;
   layer->output.dims[2] = in.dims[2] + left + right;
+  layer->mean_square = mean_square_of (graph, x);
   return layer_index (graph);
 }
 
@@ -559,6 +599,7 @@ pooling2d (LscZooGraph *graph,
   config_end (layer, b);
 
   conv_output_shape (graph, layer, x, pool, stride, padding, in.dims[3]);
+  layer->mean_square = mean_square_of (graph, x);
   return layer_index (graph);
 }
 
@@ -604,6 +645,8 @@ lsc_zoo_global_average_pooling2d (LscZooGraph *graph,
     layer->output = lsc_shape_make (4, (int64_t) LSC_DIM_UNKNOWN, (int64_t) 1, (int64_t) 1, in.dims[3]);
   else
     layer->output = lsc_shape_make (2, (int64_t) LSC_DIM_UNKNOWN, in.dims[3]);
+  /* The mean of a rectified N (0, s²): (s / sqrt (2 pi))² = E[x²] / pi. */
+  layer->mean_square = mean_square_of (graph, x) / G_PI;
   return layer_index (graph);
 }
 
@@ -640,6 +683,7 @@ lsc_zoo_dense (LscZooGraph *graph,
   for (int i = 1; i < in.ndim - 1; i++)
     rows *= in.dims[i];
   layer->macs = rows * features * units;
+  layer->mean_square = activation_mean_square (activation, 2 * mean_square_of (graph, x));
   return layer_index (graph);
 }
 
@@ -682,6 +726,7 @@ lsc_zoo_flatten (LscZooGraph *graph,
   for (int i = 1; i < in.ndim; i++)
     features *= in.dims[i];
   layer->output = lsc_shape_make (2, (int64_t) LSC_DIM_UNKNOWN, features);
+  layer->mean_square = mean_square_of (graph, x);
   return layer_index (graph);
 }
 
@@ -711,6 +756,7 @@ lsc_zoo_reshape (LscZooGraph   *graph,
       layer->output.dims[i + 1] = target[i];
       numel *= target[i];
     }
+  layer->mean_square = mean_square_of (graph, x);
   in.dims[0] = 1;
   if (numel != lsc_shape_numel (&in))
     lsc_zoo_graph_set_error (graph, "layer “%s” cannot reshape %" G_GINT64_FORMAT " values",
@@ -735,6 +781,11 @@ merge (LscZooGraph *graph,
 
   config_end (layer, b);
 
+  /* Independent inputs: squares add under Add, multiply under Multiply. */
+  if (g_str_equal (class_name, "Add"))
+    layer->mean_square = mean_square_of (graph, a) + mean_square_of (graph, b_index);
+  else
+    layer->mean_square = mean_square_of (graph, a) * mean_square_of (graph, b_index);
   layer->output = sa;
   if (sa.ndim != sb.ndim)
     {
@@ -785,7 +836,9 @@ lsc_zoo_rescaling (LscZooGraph *graph,
 
   set_double (b, "scale", scale);
   set_double (b, "offset", offset);
-  return add_shape_preserving (graph, x, layer, b);
+  add_shape_preserving (graph, x, layer, b);
+  layer->mean_square = layer->mean_square * scale * scale + offset * offset;
+  return layer_index (graph);
 }
 
 guint
@@ -811,8 +864,8 @@ lsc_zoo_normalization (LscZooGraph  *graph,
   set_bool (b, "invert", FALSE);
   set_null (b, "mean");
   set_null (b, "variance");
-  layer->output = in;
   add_shape_preserving (graph, x, layer, b);
+  layer->mean_square = 1.0;
 
   weight = lsc_zoo_layer_add_weight (layer, "mean", LSC_ZOO_FILL_VALUES, 1, channels);
   weight->values = g_memdup2 (mean, channels * sizeof (double));
@@ -850,6 +903,7 @@ lsc_zoo_embedding (LscZooGraph *graph,
   layer->output.ndim = in.ndim + 1;
   lsc_zoo_layer_add_weight (layer, "embeddings", LSC_ZOO_FILL_EMBEDDING, 2,
                             (int64_t) input_dim, (int64_t) output_dim);
+  layer->mean_square = 0.05 * 0.05 / 3;
   return layer_index (graph);
 }
 
@@ -900,5 +954,7 @@ lsc_zoo_lstm (LscZooGraph *graph,
   weight->fan_in = (double) units;
   weight->fan_out = 4.0 * units;
   lsc_zoo_layer_add_weight (layer, "lstm_cell/bias", LSC_ZOO_FILL_LSTM_BIAS, 1, (int64_t) 4 * units);
+  /* h = o · tanh (c): bounded, small for small inputs. */
+  layer->mean_square = 0.1;
   return layer_index (graph);
 }

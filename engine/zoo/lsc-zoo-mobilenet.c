@@ -28,6 +28,8 @@ new_graph (const char *prefix,
   LscZooGraph *graph = lsc_zoo_graph_new (name, FALSE);
   const int64_t shape[] = { size, size, 3 };
 
+  /* preprocess_input ("tf") maps pixels to [-1, 1]: the default E[x²]
+   * of 1/3 holds. */
   *input = lsc_zoo_input (graph, NULL, 3, shape);
   return graph;
 }

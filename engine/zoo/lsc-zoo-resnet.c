@@ -86,6 +86,9 @@ lsc_zoo_build_resnet50 (int size)
   const int64_t input[] = { size, size, 3 };
   guint x;
 
+  /* resnet.preprocess_input ("caffe"): BGR pixels minus the ImageNet mean,
+   * with a spread of about 64. */
+  graph->input_mean_square = 64.0 * 64.0;
   x = lsc_zoo_input (graph, NULL, 3, input);
   x = lsc_zoo_zero_padding2d (graph, x, "conv1_pad", 3, 3, 3, 3);
   x = lsc_zoo_conv2d (graph, x, "conv1_conv", 64, 7, 2, "valid", TRUE, "linear");

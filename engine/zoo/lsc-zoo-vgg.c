@@ -13,6 +13,8 @@ lsc_zoo_build_vgg16 (int size)
   const int64_t input[] = { size, size, 3 };
   guint x;
 
+  /* vgg16.preprocess_input ("caffe"): BGR pixels minus the ImageNet mean. */
+  graph->input_mean_square = 64.0 * 64.0;
   x = lsc_zoo_input (graph, NULL, 3, input);
   for (guint b = 0; b < G_N_ELEMENTS (blocks); b++)
     {

@@ -97,7 +97,7 @@ fill_value (const LscZooWeight *weight,
     case LSC_ZOO_FILL_BN_MEAN:
       return rng_range (rng, -0.05, 0.05);
     case LSC_ZOO_FILL_BN_VARIANCE:
-      return rng_range (rng, 0.8, 1.2);
+      return weight->scale * rng_range (rng, 0.8, 1.2);
     case LSC_ZOO_FILL_VALUES:
       return weight->values[index];
     default:
