@@ -53,6 +53,44 @@ write_names_attr (hid_t              object,
   H5Tclose (type);
 }
 
+static void
+write_dataset (hid_t            location,
+               const char      *name,
+               const LscTensor *t)
+{
+  hsize_t dims[LSC_MAX_DIMS];
+  hid_t lcpl = H5Pcreate (H5P_LINK_CREATE);
+  hid_t space, dset;
+
+  for (int d = 0; d < t->shape.ndim; d++)
+    dims[d] = (hsize_t) t->shape.dims[d];
+  H5Pset_create_intermediate_group (lcpl, 1);
+  space = H5Screate_simple (t->shape.ndim, dims, NULL);
+  dset = H5Dcreate2 (location, name, H5T_IEEE_F32LE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+  g_assert_cmpint (dset, >=, 0);
+  g_assert_cmpint (H5Dwrite (dset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, t->data), >=, 0);
+  H5Dclose (dset);
+  H5Sclose (space);
+  H5Pclose (lcpl);
+}
+
+void
+lsc_test_h5_write_datasets (const char             *path,
+                            const char *const      *names,
+                            const LscTensor *const *tensors,
+                            guint                   n)
+{
+  hid_t file;
+
+  lsc_hdf5_lock ();
+  file = H5Fcreate (path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  g_assert_cmpint (file, >=, 0);
+  for (guint i = 0; i < n; i++)
+    write_dataset (file, names[i], tensors[i]);
+  H5Fclose (file);
+  lsc_hdf5_unlock ();
+}
+
 void
 lsc_test_h5_write (const char           *path,
                    const char           *config,
@@ -85,23 +123,7 @@ lsc_test_h5_write (const char           *path,
       write_names_attr (group, "weight_names", layers[l].names, n);
 
       for (guint w = 0; w < n; w++)
-        {
-          const LscTensor *t = layers[l].tensors[w];
-          hsize_t dims[LSC_MAX_DIMS];
-          hid_t lcpl = H5Pcreate (H5P_LINK_CREATE);
-          hid_t space, dset;
-
-          for (int d = 0; d < t->shape.ndim; d++)
-            dims[d] = (hsize_t) t->shape.dims[d];
-          H5Pset_create_intermediate_group (lcpl, 1);
-          space = H5Screate_simple (t->shape.ndim, dims, NULL);
-          dset = H5Dcreate2 (group, layers[l].names[w], H5T_IEEE_F32LE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
-          g_assert_cmpint (dset, >=, 0);
-          g_assert_cmpint (H5Dwrite (dset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, t->data), >=, 0);
-          H5Dclose (dset);
-          H5Sclose (space);
-          H5Pclose (lcpl);
-        }
+        write_dataset (group, layers[l].names[w], layers[l].tensors[w]);
       H5Gclose (group);
     }
   write_names_attr (weights, "layer_names", layer_names, n_layers);

@@ -24,4 +24,11 @@ void lsc_test_h5_write (const char           *path,
                         const LscTestWeights *layers,
                         guint                 n_layers);
 
+/* Writes datasets at the given paths (intermediate groups created; a
+ * backslash is an ordinary character in a name), as model.weights.h5. */
+void lsc_test_h5_write_datasets (const char             *path,
+                                 const char *const      *names,
+                                 const LscTensor *const *tensors,
+                                 guint                   n);
+
 G_END_DECLS

@@ -1,5 +1,6 @@
 #include "lsc-test-util.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
 #include <stdarg.h>
 
@@ -118,17 +119,47 @@ lsc_test_assert_tensor_close (const LscTensor *actual,
 }
 
 char *
-lsc_test_find_shared_models (void)
+lsc_test_find_shared_dir (const char *name)
 {
   const char *env = g_getenv ("LSC_SHARED_DIR");
   g_autofree char *dir = NULL;
 
   if (env != NULL)
-    dir = g_build_filename (env, "models", NULL);
+    dir = g_build_filename (env, name, NULL);
   else
-    dir = g_build_filename (g_test_get_dir (G_TEST_DIST), "..", "..", "shared", "models", NULL);
+    dir = g_build_filename (g_test_get_dir (G_TEST_DIST), "..", "..", "shared", name, NULL);
 
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     return NULL;
   return g_steal_pointer (&dir);
+}
+
+char *
+lsc_test_find_shared_models (void)
+{
+  return lsc_test_find_shared_dir ("models");
+}
+
+char *
+lsc_test_make_tmp_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("lsc-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+void
+lsc_test_remove_tmp_dir (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_remove (path);
+    }
+  g_rmdir (dir);
 }

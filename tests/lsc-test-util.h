@@ -37,5 +37,11 @@ void       lsc_test_assert_tensor_close (const LscTensor *actual,
                                       float            tol);
 /* ../shared/models (or $LSC_SHARED_DIR/models); NULL when absent. */
 char      *lsc_test_find_shared_models (void);
+/* ../shared/<name> (or $LSC_SHARED_DIR/<name>), e.g. "images"; NULL when absent. */
+char      *lsc_test_find_shared_dir  (const char *name);
+/* A new, empty temporary directory for a test program's files, and its
+ * removal with the files in it (not recursive). */
+char      *lsc_test_make_tmp_dir     (void);
+void       lsc_test_remove_tmp_dir   (const char *dir);
 
 G_END_DECLS

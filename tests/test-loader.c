@@ -138,11 +138,11 @@ test_functional_shared_keras2 (void)
   const float a[] = { 1, 0 }, b[] = { 0, 1 };
   g_autoptr(LscTensor) ta = lsc_test_tensor_new (a, 2, (int64_t) 1, (int64_t) 2);
   g_autoptr(LscTensor) tb = lsc_test_tensor_new (b, 2, (int64_t) 1, (int64_t) 2);
-  g_autoptr(LscTensor) out = NULL;
+  LscTensor *out[2] = { NULL, NULL };
   const LscTensor *inputs[] = { ta, tb };
   /* dense(a) = [1 + 0.5, 2 − 0.5] = [1.5, 1.5]; dense(b) = [3.5, 3.5];
    * their sum is [5, 5]. */
-  const float y[] = { 5, 5 };
+  const float y[] = { 5, 5 }, y2[] = { 3.5f, 3.5f };
 
   write_dense_model (path,
                      "{\"class_name\": \"Model\", \"config\": {\"name\": \"m\", \"layers\": ["
@@ -152,7 +152,7 @@ test_functional_shared_keras2 (void)
                      " \"inbound_nodes\": [[[\"a\", 0, 0, {}]], [[\"b\", 0, 0, {}]]]},"
                      "{\"name\": \"add\", \"class_name\": \"Add\", \"config\": {\"name\": \"add\"},"
                      " \"inbound_nodes\": [[[\"dense\", 0, 0, {}], [\"dense\", 1, 0, {}]]]}],"
-                     "\"input_layers\": [[\"a\", 0, 0], [\"b\", 0, 0]], \"output_layers\": [[\"add\", 0, 0]]}}",
+                     "\"input_layers\": [[\"a\", 0, 0], [\"b\", 0, 0]], \"output_layers\": [[\"add\", 0, 0], [\"dense\", 1, 0]]}}",
                      "2.1.5", "dense/");
   model = load_ok (path);
   g_assert_cmpuint (lsc_model_get_n_inputs (model), ==, 2);
@@ -161,9 +161,14 @@ test_functional_shared_keras2 (void)
   g_assert_cmpint (lsc_model_get_n_params (model), ==, 6);
   g_assert_cmpstr (lsc_model_get_node (model, 3)->name, ==, "dense_2");
 
-  g_assert_true (lsc_model_run (model, inputs, 2, &out, &error));
+  /* Two outputs, the second the shared layer's second call. */
+  g_assert_cmpuint (lsc_model_get_n_outputs (model), ==, 2);
+  g_assert_true (lsc_model_run (model, inputs, 2, out, &error));
   g_assert_no_error (error);
-  lsc_test_assert_tensor_close (out, y, 2, 1e-6f);
+  lsc_test_assert_tensor_close (out[0], y, 2, 1e-6f);
+  lsc_test_assert_tensor_close (out[1], y2, 2, 1e-6f);
+  lsc_tensor_free (out[0]);
+  lsc_tensor_free (out[1]);
 }
 
 static void

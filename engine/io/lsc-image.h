@@ -30,7 +30,11 @@ gboolean  lsc_preprocess_from_name (const char     *name,
 /* Loads the images (any format gdk-pixbuf reads), converts each to the
  * channel count (1 = grayscale by ITU-R 601 luma, 3 = RGB; alpha dropped),
  * resizes to height × width, applies the preprocessing and stacks them into
- * a (n, height, width, channels) batch. Errors name the file. */
+ * a (n, height, width, channels) batch. Errors name the file.
+ * Also: channels 4 = RGBA (opaque when the file has no alpha); a height or
+ * width of LSC_DIM_UNKNOWN keeps each image's own size, which must then be
+ * the same for all. Pixel values are Pillow's, as keras.utils.load_img
+ * computes them (see lsc-image.c). */
 LscTensor *lsc_image_load_batch    (const char *const *paths,
                                     guint             n_paths,
                                     int64_t           height,

@@ -10,8 +10,13 @@ G_BEGIN_DECLS
  * Machine's labels.txt ("0 name" lines). Returns a GStrv; errors name the file. */
 GStrv        lsc_labels_load          (const char      *path,
                                        GError         **error);
+#define LSC_IMAGENET_N_CLASSES 1000
+
 /* The 1000 ImageNet class names in Keras's order (imagenet_class_index.json). */
 const char  *lsc_labels_imagenet      (guint            index);
+/* The WordNet id of the same class ("n01440764" for 0, "tench"). NULL past
+ * the end, as lsc_labels_imagenet. */
+const char  *lsc_labels_imagenet_wnid (guint            index);
 
 typedef struct
 {

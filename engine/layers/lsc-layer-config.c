@@ -359,6 +359,17 @@ lsc_config_require_channels_last (const LscLayer *layer,
                            "data_format “%s” is not supported (only channels_last)", format);
       return FALSE;
     }
+
+  /* Keras 1 saved the resolved ordering: "tf" is channels last, "th"
+   * channels first. */
+  if (!lsc_config_get_string_or (layer, config, "dim_ordering", "tf", &format, error))
+    return FALSE;
+  if (!g_str_equal (format, "tf"))
+    {
+      lsc_layer_set_error (layer, error, LSC_ENGINE_ERROR_UNSUPPORTED_CONFIG,
+                           "dim_ordering “%s” is not supported (only “tf”, channels last)", format);
+      return FALSE;
+    }
   return TRUE;
 }
 

@@ -77,7 +77,8 @@ gboolean    lsc_config_get_activation (const LscLayer       *layer,
                                     const LscLoadContext  *ctx,
                                     LscActivation         *out,
                                     GError               **error);
-/* Rejects data_format "channels_first" (we compute channels last only). */
+/* Rejects channels first in every spelling: data_format "channels_first"
+ * and Keras 1's dim_ordering "th" (we compute channels last only). */
 gboolean    lsc_config_require_channels_last (const LscLayer *layer,
                                     JsonObject      *config,
                                     GError         **error);

@@ -82,7 +82,6 @@ parse_keras1 (const LscLayer *layer,
               GError        **error)
 {
   const char *border_mode = NULL;
-  const char *dim_ordering = NULL;
 
   if (rank == 2)
     {
@@ -121,17 +120,6 @@ parse_keras1 (const LscLayer *layer,
   if (!lsc_config_get_bool_or (layer, config, "bias", TRUE, &options->use_bias, error))
     return FALSE;
 
-  /* Keras 1 resolved "default" to the backend's ordering before saving:
-   * "tf" is channels last, "th" channels first. */
-  if (!lsc_config_get_string_or (layer, config, "dim_ordering", "tf", &dim_ordering, error))
-    return FALSE;
-  if (!g_str_equal (dim_ordering, "tf"))
-    {
-      lsc_layer_set_error (layer, error, LSC_ENGINE_ERROR_UNSUPPORTED_CONFIG,
-                           "dim_ordering “%s” is not supported (only “tf”, channels last)",
-                           dim_ordering);
-      return FALSE;
-    }
   return TRUE;
 }
 
@@ -149,6 +137,8 @@ lsc_conv_options_parse (const LscLayer        *layer,
   options->rank = rank;
   options->keras1 = config_is_keras1 (config);
 
+  if (!lsc_config_require_channels_last (layer, config, error))
+    return FALSE;
   if (options->keras1)
     {
       if (!parse_keras1 (layer, config, rank, options, error))
@@ -156,8 +146,6 @@ lsc_conv_options_parse (const LscLayer        *layer,
     }
   else
     {
-      if (!lsc_config_require_channels_last (layer, config, error))
-        return FALSE;
       if (!lsc_config_has (config, "kernel_size"))
         {
           lsc_layer_set_error (layer, error, LSC_ENGINE_ERROR_BAD_CONFIG,

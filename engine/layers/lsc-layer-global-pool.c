@@ -22,7 +22,7 @@ global_pool_parse (LscLayer   *layer,
   params->op = op;
   params->rank = rank;
 
-  if (!lsc_spatial_require_channels_last (layer, config, error))
+  if (!lsc_config_require_channels_last (layer, config, error))
     return FALSE;
   /* keepdims appeared in Keras 2.6; older files mean FALSE. */
   return lsc_config_get_bool_or (layer, config, "keepdims", FALSE, &params->keepdims, error);

@@ -150,7 +150,7 @@ padding_parse (LscLayer   *layer,
   params->op = op;
   params->rank = rank;
 
-  if (!lsc_spatial_require_channels_last (layer, config, error))
+  if (!lsc_config_require_channels_last (layer, config, error))
     return FALSE;
 
   if (!lsc_config_has (config, key))

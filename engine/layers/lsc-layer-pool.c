@@ -92,7 +92,7 @@ pool_parse (LscLayer   *layer,
   params->op = op;
   params->rank = rank;
 
-  if (!lsc_spatial_require_channels_last (layer, config, error))
+  if (!lsc_config_require_channels_last (layer, config, error))
     return FALSE;
   /* Keras's default window is 2 on every axis. */
   if (!read_window_ints (layer, config, pool_keys, rank, 2, params->pool_size, &found, error))

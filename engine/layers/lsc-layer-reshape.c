@@ -60,7 +60,7 @@ flatten_parse (LscLayer             *layer,
   params->op = LSC_RESHAPE_OP_FLATTEN;
   /* channels_first Flatten transposes to channels last first; we only run
    * channels-last models. */
-  return lsc_spatial_require_channels_last (layer, config, error);
+  return lsc_config_require_channels_last (layer, config, error);
 }
 
 static gboolean

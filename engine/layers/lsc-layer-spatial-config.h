@@ -7,13 +7,6 @@ G_BEGIN_DECLS
 /* Config and shape checks shared by the spatial layer families (pooling,
  * padding, upsampling, reshape). */
 
-/* Rejects channels_first in every spelling: Keras 2/3's data_format
- * "channels_first" and Keras 1's dim_ordering "th"
- * (LSC_ENGINE_ERROR_UNSUPPORTED_CONFIG). */
-gboolean lsc_spatial_require_channels_last (const LscLayer  *layer,
-                                            JsonObject      *config,
-                                            GError         **error);
-
 /* LSC_ENGINE_ERROR_BAD_SHAPE unless input has exactly `rank` dims (batch
  * included); the message shows the shape and what the layer expects. */
 gboolean lsc_spatial_check_rank            (const LscLayer  *layer,

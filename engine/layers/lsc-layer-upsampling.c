@@ -24,7 +24,7 @@ upsampling_parse (LscLayer   *layer,
   layer->params = params;
   params->rank = rank;
 
-  if (!lsc_spatial_require_channels_last (layer, config, error))
+  if (!lsc_config_require_channels_last (layer, config, error))
     return FALSE;
 
   if (!lsc_config_has (config, key))

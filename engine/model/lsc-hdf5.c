@@ -69,6 +69,12 @@ read_attr_strings (hid_t       attr,
   hssize_t n = H5Sget_simple_extent_npoints (space);
   GStrv result = NULL;
 
+  /* h5py writes an empty list as an empty float array. */
+  if (n == 0)
+    {
+      result = g_new0 (char *, 1);
+      goto out;
+    }
   if (H5Tget_class (type) != H5T_STRING || n < 0)
     {
       g_set_error (error, LSC_ENGINE_ERROR, LSC_ENGINE_ERROR_BAD_CONFIG,
