@@ -1,181 +1,10 @@
+/* The layer helpers: each writes its class's config, infers the output
+ * shape, declares the weights with their Keras shapes and fills, and counts
+ * the multiply-accumulates. */
+
 #include "lsc-zoo-layers.h"
 
-/* Config writing. Keys follow the order of tf.keras 2.15's get_config(), so
- * the JSON reads like the one Keras writes. */
-
-static void
-set_string (JsonBuilder *b,
-            const char  *key,
-            const char  *value)
-{
-  json_builder_set_member_name (b, key);
-  json_builder_add_string_value (b, value);
-}
-
-static void
-set_int (JsonBuilder *b,
-         const char  *key,
-         int64_t      value)
-{
-  json_builder_set_member_name (b, key);
-  json_builder_add_int_value (b, value);
-}
-
-static void
-set_double (JsonBuilder *b,
-            const char  *key,
-            double       value)
-{
-  json_builder_set_member_name (b, key);
-  json_builder_add_double_value (b, value);
-}
-
-static void
-set_bool (JsonBuilder *b,
-          const char  *key,
-          gboolean     value)
-{
-  json_builder_set_member_name (b, key);
-  json_builder_add_boolean_value (b, value);
-}
-
-static void
-set_null (JsonBuilder *b,
-          const char  *key)
-{
-  json_builder_set_member_name (b, key);
-  json_builder_add_null_value (b);
-}
-
-static void
-set_pair (JsonBuilder *b,
-          const char  *key,
-          int64_t      first,
-          int64_t      second)
-{
-  json_builder_set_member_name (b, key);
-  json_builder_begin_array (b);
-  json_builder_add_int_value (b, first);
-  json_builder_add_int_value (b, second);
-  json_builder_end_array (b);
-}
-
-/* A shape with the batch as null: [null, 224, 224, 3]. */
-static void
-set_batch_shape (JsonBuilder    *b,
-                 const char     *key,
-                 const LscShape *shape)
-{
-  json_builder_set_member_name (b, key);
-  json_builder_begin_array (b);
-  json_builder_add_null_value (b);
-  for (int i = 1; i < shape->ndim; i++)
-    {
-      if (shape->dims[i] == LSC_DIM_UNKNOWN)
-        json_builder_add_null_value (b);
-      else
-        json_builder_add_int_value (b, shape->dims[i]);
-    }
-  json_builder_end_array (b);
-}
-
-/* The initializers keras.applications declares. They only change the JSON:
- * the writer's fill decides the numbers. */
-typedef enum
-{
-  INIT_ZEROS,
-  INIT_ONES,
-  INIT_GLOROT_UNIFORM,
-  INIT_ORTHOGONAL,
-  INIT_RANDOM_UNIFORM,           /* Embedding: [-0.05, 0.05] */
-  INIT_EFFICIENTNET_CONV,        /* VarianceScaling (2.0, fan_out, truncated_normal) */
-  INIT_EFFICIENTNET_DENSE,       /* VarianceScaling (1/3, fan_out, uniform) */
-} Init;
-
-
-/* Keras 2.15's serialized initializer: {"module": "keras.initializers",
- * "class_name": …, "config": {…}, "registered_name": null}. */
-static void
-set_initializer (JsonBuilder *b,
-                 const char  *key,
-                 Init         init)
-{
-  static const char *const class_names[] = {
-    [INIT_ZEROS] = "Zeros",
-    [INIT_ONES] = "Ones",
-    [INIT_GLOROT_UNIFORM] = "GlorotUniform",
-    [INIT_ORTHOGONAL] = "Orthogonal",
-    [INIT_RANDOM_UNIFORM] = "RandomUniform",
-    [INIT_EFFICIENTNET_CONV] = "VarianceScaling",
-    [INIT_EFFICIENTNET_DENSE] = "VarianceScaling",
-  };
-
-  json_builder_set_member_name (b, key);
-  json_builder_begin_object (b);
-  set_string (b, "module", "keras.initializers");
-  set_string (b, "class_name", class_names[init]);
-  json_builder_set_member_name (b, "config");
-  json_builder_begin_object (b);
-  switch (init)
-    {
-    case INIT_ZEROS:
-    case INIT_ONES:
-      break;
-    case INIT_GLOROT_UNIFORM:
-      set_null (b, "seed");
-      break;
-    case INIT_ORTHOGONAL:
-      set_double (b, "gain", 1.0);
-      set_null (b, "seed");
-      break;
-    case INIT_RANDOM_UNIFORM:
-      set_double (b, "minval", -0.05);
-      set_double (b, "maxval", 0.05);
-      set_null (b, "seed");
-      break;
-    case INIT_EFFICIENTNET_CONV:
-      set_double (b, "scale", 2.0);
-      set_string (b, "mode", "fan_out");
-      set_string (b, "distribution", "truncated_normal");
-      set_null (b, "seed");
-      break;
-    case INIT_EFFICIENTNET_DENSE:
-      set_double (b, "scale", 1.0 / 3.0);
-      set_string (b, "mode", "fan_out");
-      set_string (b, "distribution", "uniform");
-      set_null (b, "seed");
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-  json_builder_end_object (b);
-  set_null (b, "registered_name");
-  json_builder_end_object (b);
-}
-
-static Init
-conv_kernel_init (LscZooGraph *graph)
-{
-  return graph->init_style == LSC_ZOO_INIT_STYLE_EFFICIENTNET ? INIT_EFFICIENTNET_CONV
-                                                              : INIT_GLOROT_UNIFORM;
-}
-
-static Init
-dense_kernel_init (LscZooGraph *graph)
-{
-  return graph->init_style == LSC_ZOO_INIT_STYLE_EFFICIENTNET ? INIT_EFFICIENTNET_DENSE
-                                                              : INIT_GLOROT_UNIFORM;
-}
-
-static void
-set_nulls (JsonBuilder       *b,
-           const char *const *keys)
-{
-  for (guint i = 0; keys[i] != NULL; i++)
-    set_null (b, keys[i]);
-}
-
-/* Layer bookkeeping. */
+#include "zoo/lsc-zoo-config.h"
 
 static guint
 layer_index (LscZooGraph *graph)
@@ -241,21 +70,6 @@ require_rank (LscZooGraph    *graph,
                              layer->name, ndim, shape->ndim);
 }
 
-static void
-input_config (LscZooLayer *layer)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  set_batch_shape (b, "batch_input_shape", &layer->output);
-  set_string (b, "dtype", "float32");
-  set_bool (b, "sparse", FALSE);
-  set_bool (b, "ragged", FALSE);
-  set_string (b, "name", layer->name);
-  json_builder_end_object (b);
-  lsc_zoo_layer_set_config (layer, json_builder_get_root (b));
-}
-
 guint
 lsc_zoo_input (LscZooGraph   *graph,
                const char    *name,
@@ -268,7 +82,7 @@ lsc_zoo_input (LscZooGraph   *graph,
   g_return_val_if_fail (ndim >= 1 && ndim < LSC_MAX_DIMS, 0);
 
   /* Keras names a Functional's Input "input_1" (one-based); a Sequential's
-   * gets its first layer's name + "_input", set in config_begin. */
+   * gets its first layer's name + "_input", set in lsc_zoo_config_begin. */
   layer = lsc_zoo_graph_add_layer (graph, "InputLayer",
                                    name != NULL ? name : graph->sequential ? "input" : "input_1",
                                    NULL, NULL, 0);
@@ -277,42 +91,8 @@ lsc_zoo_input (LscZooGraph   *graph,
   for (int i = 0; i < ndim; i++)
     layer->output.dims[i + 1] = dims[i];
   layer->mean_square = graph->input_mean_square;
-  input_config (layer);
+  lsc_zoo_config_set_input (layer);
   return 0;
-}
-
-/* Starts a layer's config with the keys every layer has. The first layer of
- * a Sequential also carries the model's batch_input_shape, as Keras writes
- * it when the shape was given to that layer. */
-static JsonBuilder *
-config_begin (LscZooGraph *graph,
-              LscZooLayer *layer)
-{
-  JsonBuilder *b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  set_string (b, "name", layer->name);
-  set_bool (b, "trainable", TRUE);
-  set_string (b, "dtype", "float32");
-  if (graph->sequential && graph->layers->len == 2)
-    {
-      LscZooLayer *input = lsc_zoo_graph_get_layer (graph, 0);
-
-      set_batch_shape (b, "batch_input_shape", &input->output);
-      g_free (input->name);
-      input->name = g_strconcat (layer->name, "_input", NULL);
-      input_config (input);
-    }
-  return b;
-}
-
-static void
-config_end (LscZooLayer *layer,
-            JsonBuilder *b)
-{
-  json_builder_end_object (b);
-  lsc_zoo_layer_set_config (layer, json_builder_get_root (b));
-  g_object_unref (b);
 }
 
 /* conv_utils.conv_output_length */
@@ -333,12 +113,12 @@ set_conv_common (JsonBuilder *b,
                  int          stride,
                  const char  *padding)
 {
-  set_pair (b, "kernel_size", kernel, kernel);
-  set_pair (b, "strides", stride, stride);
-  set_string (b, "padding", padding);
-  set_string (b, "data_format", "channels_last");
-  set_pair (b, "dilation_rate", 1, 1);
-  set_int (b, "groups", 1);
+  lsc_zoo_json_pair (b, "kernel_size", kernel, kernel);
+  lsc_zoo_json_pair (b, "strides", stride, stride);
+  lsc_zoo_json_string (b, "padding", padding);
+  lsc_zoo_json_string (b, "data_format", "channels_last");
+  lsc_zoo_json_pair (b, "dilation_rate", 1, 1);
+  lsc_zoo_json_int (b, "groups", 1);
 }
 
 static void
@@ -371,20 +151,20 @@ lsc_zoo_conv2d (LscZooGraph *graph,
                 const char  *activation)
 {
   LscZooLayer *layer = lsc_zoo_graph_add_layer (graph, "Conv2D", name, "conv2d", &x, 1);
-  JsonBuilder *b = config_begin (graph, layer);
+  JsonBuilder *b = lsc_zoo_config_begin (graph, layer);
   int64_t cin = shape_of (graph, x).dims[3];
   LscZooWeight *kernel_weight;
 
-  set_int (b, "filters", filters);
+  lsc_zoo_json_int (b, "filters", filters);
   set_conv_common (b, kernel, stride, padding);
-  set_string (b, "activation", activation);
-  set_bool (b, "use_bias", use_bias);
-  set_initializer (b, "kernel_initializer", conv_kernel_init (graph));
-  set_initializer (b, "bias_initializer", INIT_ZEROS);
-  set_nulls (b, (const char *const[]) { "kernel_regularizer", "bias_regularizer",
+  lsc_zoo_json_string (b, "activation", activation);
+  lsc_zoo_json_bool (b, "use_bias", use_bias);
+  lsc_zoo_json_initializer (b, "kernel_initializer", lsc_zoo_conv_kernel_init (graph));
+  lsc_zoo_json_initializer (b, "bias_initializer", LSC_ZOO_INIT_ZEROS);
+  lsc_zoo_json_nulls (b, (const char *const[]) { "kernel_regularizer", "bias_regularizer",
                                         "activity_regularizer", "kernel_constraint",
                                         "bias_constraint", NULL });
-  config_end (layer, b);
+  lsc_zoo_config_end (layer, b);
 
   conv_output_shape (graph, layer, x, kernel, stride, padding, filters);
   kernel_weight = lsc_zoo_layer_add_weight (layer, "kernel", LSC_ZOO_FILL_HE, 4,
@@ -409,22 +189,23 @@ lsc_zoo_depthwise_conv2d (LscZooGraph *graph,
 {
   LscZooLayer *layer = lsc_zoo_graph_add_layer (graph, "DepthwiseConv2D", name,
                                                 "depthwise_conv2d", &x, 1);
-  JsonBuilder *b = config_begin (graph, layer);
+  JsonBuilder *b = lsc_zoo_config_begin (graph, layer);
   int64_t channels = shape_of (graph, x).dims[3];
   LscZooWeight *kernel_weight;
 
   /* DepthwiseConv2D.get_config: Conv's config without filters and the
    * kernel_* keys, then the depthwise_* ones. */
   set_conv_common (b, kernel, stride, padding);
-  set_string (b, "activation", "linear");
-  set_bool (b, "use_bias", use_bias);
-  set_initializer (b, "bias_initializer", INIT_ZEROS);
-  set_nulls (b, (const char *const[]) { "bias_regularizer", "activity_regularizer",
+  lsc_zoo_json_string (b, "activation", "linear");
+  lsc_zoo_json_bool (b, "use_bias", use_bias);
+  lsc_zoo_json_initializer (b, "bias_initializer", LSC_ZOO_INIT_ZEROS);
+  lsc_zoo_json_nulls (b, (const char *const[]) { "bias_regularizer", "activity_regularizer",
                                         "bias_constraint", NULL });
-  set_int (b, "depth_multiplier", 1);
-  set_initializer (b, "depthwise_initializer", conv_kernel_init (graph));
-  set_nulls (b, (const char *const[]) { "depthwise_regularizer", "depthwise_constraint", NULL });
-  config_end (layer, b);
+  lsc_zoo_json_int (b, "depth_multiplier", 1);
+  lsc_zoo_json_initializer (b, "depthwise_initializer", lsc_zoo_conv_kernel_init (graph));
+  lsc_zoo_json_nulls (b, (const char *const[]) { "depthwise_regularizer",
+                                                 "depthwise_constraint", NULL });
+  lsc_zoo_config_end (layer, b);
 
   conv_output_shape (graph, layer, x, kernel, stride, padding, channels);
   kernel_weight = lsc_zoo_layer_add_weight (layer, "depthwise_kernel", LSC_ZOO_FILL_HE, 4,
@@ -446,7 +227,7 @@ lsc_zoo_batch_norm (LscZooGraph *graph,
 {
   LscZooLayer *layer = lsc_zoo_graph_add_layer (graph, "BatchNormalization", name,
                                                 "batch_normalization", &x, 1);
-  JsonBuilder *b = config_begin (graph, layer);
+  JsonBuilder *b = lsc_zoo_config_begin (graph, layer);
   LscShape in = shape_of (graph, x);
   int64_t channels = in.dims[in.ndim - 1];
   LscZooWeight *variance;
@@ -456,17 +237,17 @@ lsc_zoo_batch_norm (LscZooGraph *graph,
   json_builder_begin_array (b);
   json_builder_add_int_value (b, in.ndim - 1);
   json_builder_end_array (b);
-  set_double (b, "momentum", momentum);
-  set_double (b, "epsilon", epsilon);
-  set_bool (b, "center", TRUE);
-  set_bool (b, "scale", TRUE);
-  set_initializer (b, "beta_initializer", INIT_ZEROS);
-  set_initializer (b, "gamma_initializer", INIT_ONES);
-  set_initializer (b, "moving_mean_initializer", INIT_ZEROS);
-  set_initializer (b, "moving_variance_initializer", INIT_ONES);
-  set_nulls (b, (const char *const[]) { "beta_regularizer", "gamma_regularizer",
+  lsc_zoo_json_double (b, "momentum", momentum);
+  lsc_zoo_json_double (b, "epsilon", epsilon);
+  lsc_zoo_json_bool (b, "center", TRUE);
+  lsc_zoo_json_bool (b, "scale", TRUE);
+  lsc_zoo_json_initializer (b, "beta_initializer", LSC_ZOO_INIT_ZEROS);
+  lsc_zoo_json_initializer (b, "gamma_initializer", LSC_ZOO_INIT_ONES);
+  lsc_zoo_json_initializer (b, "moving_mean_initializer", LSC_ZOO_INIT_ZEROS);
+  lsc_zoo_json_initializer (b, "moving_variance_initializer", LSC_ZOO_INIT_ONES);
+  lsc_zoo_json_nulls (b, (const char *const[]) { "beta_regularizer", "gamma_regularizer",
                                         "beta_constraint", "gamma_constraint", NULL });
-  config_end (layer, b);
+  lsc_zoo_config_end (layer, b);
 
   layer->output = in;
   lsc_zoo_layer_add_weight (layer, "gamma", LSC_ZOO_FILL_BN_GAMMA, 1, channels);
@@ -486,7 +267,7 @@ add_shape_preserving (LscZooGraph *graph,
                       LscZooLayer *layer,
                       JsonBuilder *b)
 {
-  config_end (layer, b);
+  lsc_zoo_config_end (layer, b);
   layer->output = shape_of (graph, x);
   layer->mean_square = mean_square_of (graph, x);
   return layer_index (graph);
@@ -499,14 +280,14 @@ lsc_zoo_relu (LscZooGraph *graph,
               double       max_value)
 {
   LscZooLayer *layer = lsc_zoo_graph_add_layer (graph, "ReLU", name, "re_lu", &x, 1);
-  JsonBuilder *b = config_begin (graph, layer);
+  JsonBuilder *b = lsc_zoo_config_begin (graph, layer);
 
   if (max_value >= 0)
-    set_double (b, "max_value", max_value);
+    lsc_zoo_json_double (b, "max_value", max_value);
   else
-    set_null (b, "max_value");
-  set_double (b, "negative_slope", 0.0);
-  set_double (b, "threshold", 0.0);
+    lsc_zoo_json_null (b, "max_value");
+  lsc_zoo_json_double (b, "negative_slope", 0.0);
+  lsc_zoo_json_double (b, "threshold", 0.0);
   add_shape_preserving (graph, x, layer, b);
   layer->mean_square = activation_mean_square ("relu", layer->mean_square);
   return layer_index (graph);
@@ -519,9 +300,9 @@ lsc_zoo_activation (LscZooGraph *graph,
                     const char  *activation)
 {
   LscZooLayer *layer = lsc_zoo_graph_add_layer (graph, "Activation", name, "activation", &x, 1);
-  JsonBuilder *b = config_begin (graph, layer);
+  JsonBuilder *b = lsc_zoo_config_begin (graph, layer);
 
-  set_string (b, "activation", activation);
+  lsc_zoo_json_string (b, "activation", activation);
   add_shape_preserving (graph, x, layer, b);
   layer->mean_square = activation_mean_square (activation, layer->mean_square);
   return layer_index (graph);
@@ -538,7 +319,7 @@ lsc_zoo_zero_padding2d (LscZooGraph *graph,
 {
   LscZooLayer *layer = lsc_zoo_graph_add_layer (graph, "ZeroPadding2D", name,
                                                 "zero_padding2d", &x, 1);
-  JsonBuilder *b = config_begin (graph, layer);
+  JsonBuilder *b = lsc_zoo_config_begin (graph, layer);
   LscShape in = shape_of (graph, x);
 
   json_builder_set_member_name (b, "padding");
@@ -552,8 +333,8 @@ lsc_zoo_zero_padding2d (LscZooGraph *graph,
   json_builder_add_int_value (b, right);
   json_builder_end_array (b);
   json_builder_end_array (b);
-  set_string (b, "data_format", "channels_last");
-  config_end (layer, b);
+  lsc_zoo_json_string (b, "data_format", "channels_last");
+  lsc_zoo_config_end (layer, b);
 
   require_rank (graph, layer, &in, 4);
   layer->output = in;
@@ -589,14 +370,14 @@ pooling2d (LscZooGraph *graph,
            const char  *padding)
 {
   LscZooLayer *layer = lsc_zoo_graph_add_layer (graph, class_name, name, auto_prefix, &x, 1);
-  JsonBuilder *b = config_begin (graph, layer);
+  JsonBuilder *b = lsc_zoo_config_begin (graph, layer);
   LscShape in = shape_of (graph, x);
 
-  set_pair (b, "pool_size", pool, pool);
-  set_string (b, "padding", padding);
-  set_pair (b, "strides", stride, stride);
-  set_string (b, "data_format", "channels_last");
-  config_end (layer, b);
+  lsc_zoo_json_pair (b, "pool_size", pool, pool);
+  lsc_zoo_json_string (b, "padding", padding);
+  lsc_zoo_json_pair (b, "strides", stride, stride);
+  lsc_zoo_json_string (b, "data_format", "channels_last");
+  lsc_zoo_config_end (layer, b);
 
   conv_output_shape (graph, layer, x, pool, stride, padding, in.dims[3]);
   layer->mean_square = mean_square_of (graph, x);
@@ -633,12 +414,12 @@ lsc_zoo_global_average_pooling2d (LscZooGraph *graph,
 {
   LscZooLayer *layer = lsc_zoo_graph_add_layer (graph, "GlobalAveragePooling2D", name,
                                                 "global_average_pooling2d", &x, 1);
-  JsonBuilder *b = config_begin (graph, layer);
+  JsonBuilder *b = lsc_zoo_config_begin (graph, layer);
   LscShape in = shape_of (graph, x);
 
-  set_string (b, "data_format", "channels_last");
-  set_bool (b, "keepdims", keepdims);
-  config_end (layer, b);
+  lsc_zoo_json_string (b, "data_format", "channels_last");
+  lsc_zoo_json_bool (b, "keepdims", keepdims);
+  lsc_zoo_config_end (layer, b);
 
   require_rank (graph, layer, &in, 4);
   if (keepdims)
@@ -658,21 +439,21 @@ lsc_zoo_dense (LscZooGraph *graph,
                const char  *activation)
 {
   LscZooLayer *layer = lsc_zoo_graph_add_layer (graph, "Dense", name, "dense", &x, 1);
-  JsonBuilder *b = config_begin (graph, layer);
+  JsonBuilder *b = lsc_zoo_config_begin (graph, layer);
   LscShape in = shape_of (graph, x);
   int64_t features = in.dims[in.ndim - 1];
   int64_t rows = 1;
   LscZooWeight *kernel;
 
-  set_int (b, "units", units);
-  set_string (b, "activation", activation);
-  set_bool (b, "use_bias", TRUE);
-  set_initializer (b, "kernel_initializer", dense_kernel_init (graph));
-  set_initializer (b, "bias_initializer", INIT_ZEROS);
-  set_nulls (b, (const char *const[]) { "kernel_regularizer", "bias_regularizer",
+  lsc_zoo_json_int (b, "units", units);
+  lsc_zoo_json_string (b, "activation", activation);
+  lsc_zoo_json_bool (b, "use_bias", TRUE);
+  lsc_zoo_json_initializer (b, "kernel_initializer", lsc_zoo_dense_kernel_init (graph));
+  lsc_zoo_json_initializer (b, "bias_initializer", LSC_ZOO_INIT_ZEROS);
+  lsc_zoo_json_nulls (b, (const char *const[]) { "kernel_regularizer", "bias_regularizer",
                                         "activity_regularizer", "kernel_constraint",
                                         "bias_constraint", NULL });
-  config_end (layer, b);
+  lsc_zoo_config_end (layer, b);
 
   layer->output = in;
   layer->output.dims[in.ndim - 1] = units;
@@ -695,18 +476,18 @@ lsc_zoo_dropout (LscZooGraph *graph,
                  gboolean     per_sample)
 {
   LscZooLayer *layer = lsc_zoo_graph_add_layer (graph, "Dropout", name, "dropout", &x, 1);
-  JsonBuilder *b = config_begin (graph, layer);
+  JsonBuilder *b = lsc_zoo_config_begin (graph, layer);
 
-  set_double (b, "rate", rate);
+  lsc_zoo_json_double (b, "rate", rate);
   if (per_sample)
     {
       LscShape noise = { .ndim = 4, .dims = { LSC_DIM_UNKNOWN, 1, 1, 1 } };
 
-      set_batch_shape (b, "noise_shape", &noise);
+      lsc_zoo_json_batch_shape (b, "noise_shape", &noise);
     }
   else
-    set_null (b, "noise_shape");
-  set_null (b, "seed");
+    lsc_zoo_json_null (b, "noise_shape");
+  lsc_zoo_json_null (b, "seed");
   return add_shape_preserving (graph, x, layer, b);
 }
 
@@ -716,12 +497,12 @@ lsc_zoo_flatten (LscZooGraph *graph,
                  const char  *name)
 {
   LscZooLayer *layer = lsc_zoo_graph_add_layer (graph, "Flatten", name, "flatten", &x, 1);
-  JsonBuilder *b = config_begin (graph, layer);
+  JsonBuilder *b = lsc_zoo_config_begin (graph, layer);
   LscShape in = shape_of (graph, x);
   int64_t features = 1;
 
-  set_string (b, "data_format", "channels_last");
-  config_end (layer, b);
+  lsc_zoo_json_string (b, "data_format", "channels_last");
+  lsc_zoo_config_end (layer, b);
 
   for (int i = 1; i < in.ndim; i++)
     features *= in.dims[i];
@@ -738,7 +519,7 @@ lsc_zoo_reshape (LscZooGraph   *graph,
                  const int64_t *target)
 {
   LscZooLayer *layer = lsc_zoo_graph_add_layer (graph, "Reshape", name, "reshape", &x, 1);
-  JsonBuilder *b = config_begin (graph, layer);
+  JsonBuilder *b = lsc_zoo_config_begin (graph, layer);
   LscShape in = shape_of (graph, x);
   int64_t numel = 1;
 
@@ -747,7 +528,7 @@ lsc_zoo_reshape (LscZooGraph   *graph,
   for (int i = 0; i < ndim; i++)
     json_builder_add_int_value (b, target[i]);
   json_builder_end_array (b);
-  config_end (layer, b);
+  lsc_zoo_config_end (layer, b);
 
   layer->output.ndim = ndim + 1;
   layer->output.dims[0] = LSC_DIM_UNKNOWN;
@@ -775,11 +556,11 @@ merge (LscZooGraph *graph,
 {
   guint inputs[2] = { a, b_index };
   LscZooLayer *layer = lsc_zoo_graph_add_layer (graph, class_name, name, auto_prefix, inputs, 2);
-  JsonBuilder *b = config_begin (graph, layer);
+  JsonBuilder *b = lsc_zoo_config_begin (graph, layer);
   LscShape sa = shape_of (graph, a);
   LscShape sb = shape_of (graph, b_index);
 
-  config_end (layer, b);
+  lsc_zoo_config_end (layer, b);
 
   /* Independent inputs: squares add under Add, multiply under Multiply. */
   if (g_str_equal (class_name, "Add"))
@@ -832,10 +613,10 @@ lsc_zoo_rescaling (LscZooGraph *graph,
                    double       offset)
 {
   LscZooLayer *layer = lsc_zoo_graph_add_layer (graph, "Rescaling", name, "rescaling", &x, 1);
-  JsonBuilder *b = config_begin (graph, layer);
+  JsonBuilder *b = lsc_zoo_config_begin (graph, layer);
 
-  set_double (b, "scale", scale);
-  set_double (b, "offset", offset);
+  lsc_zoo_json_double (b, "scale", scale);
+  lsc_zoo_json_double (b, "offset", offset);
   add_shape_preserving (graph, x, layer, b);
   layer->mean_square = layer->mean_square * scale * scale + offset * offset;
   return layer_index (graph);
@@ -850,7 +631,7 @@ lsc_zoo_normalization (LscZooGraph  *graph,
                        int64_t       count)
 {
   LscZooLayer *layer = lsc_zoo_graph_add_layer (graph, "Normalization", name, "normalization", &x, 1);
-  JsonBuilder *b = config_begin (graph, layer);
+  JsonBuilder *b = lsc_zoo_config_begin (graph, layer);
   LscShape in = shape_of (graph, x);
   int64_t channels = in.dims[in.ndim - 1];
   LscZooWeight *weight;
@@ -861,9 +642,9 @@ lsc_zoo_normalization (LscZooGraph  *graph,
   json_builder_begin_array (b);
   json_builder_add_int_value (b, in.ndim - 1);
   json_builder_end_array (b);
-  set_bool (b, "invert", FALSE);
-  set_null (b, "mean");
-  set_null (b, "variance");
+  lsc_zoo_json_bool (b, "invert", FALSE);
+  lsc_zoo_json_null (b, "mean");
+  lsc_zoo_json_null (b, "variance");
   add_shape_preserving (graph, x, layer, b);
   layer->mean_square = 1.0;
 
@@ -886,17 +667,17 @@ lsc_zoo_embedding (LscZooGraph *graph,
                    int          output_dim)
 {
   LscZooLayer *layer = lsc_zoo_graph_add_layer (graph, "Embedding", name, "embedding", &x, 1);
-  JsonBuilder *b = config_begin (graph, layer);
+  JsonBuilder *b = lsc_zoo_config_begin (graph, layer);
   LscShape in = shape_of (graph, x);
 
-  set_int (b, "input_dim", input_dim);
-  set_int (b, "output_dim", output_dim);
-  set_initializer (b, "embeddings_initializer", INIT_RANDOM_UNIFORM);
-  set_nulls (b, (const char *const[]) { "embeddings_regularizer", "activity_regularizer",
+  lsc_zoo_json_int (b, "input_dim", input_dim);
+  lsc_zoo_json_int (b, "output_dim", output_dim);
+  lsc_zoo_json_initializer (b, "embeddings_initializer", LSC_ZOO_INIT_RANDOM_UNIFORM);
+  lsc_zoo_json_nulls (b, (const char *const[]) { "embeddings_regularizer", "activity_regularizer",
                                         "embeddings_constraint", NULL });
-  set_bool (b, "mask_zero", FALSE);
-  set_null (b, "input_length");
-  config_end (layer, b);
+  lsc_zoo_json_bool (b, "mask_zero", FALSE);
+  lsc_zoo_json_null (b, "input_length");
+  lsc_zoo_config_end (layer, b);
 
   layer->output = in;
   layer->output.dims[in.ndim] = output_dim;
@@ -914,33 +695,33 @@ lsc_zoo_lstm (LscZooGraph *graph,
               int          units)
 {
   LscZooLayer *layer = lsc_zoo_graph_add_layer (graph, "LSTM", name, "lstm", &x, 1);
-  JsonBuilder *b = config_begin (graph, layer);
+  JsonBuilder *b = lsc_zoo_config_begin (graph, layer);
   LscShape in = shape_of (graph, x);
   int64_t features = in.dims[in.ndim - 1];
   LscZooWeight *weight;
 
-  set_bool (b, "return_sequences", FALSE);
-  set_bool (b, "return_state", FALSE);
-  set_bool (b, "go_backwards", FALSE);
-  set_bool (b, "stateful", FALSE);
-  set_bool (b, "unroll", FALSE);
-  set_bool (b, "time_major", FALSE);
-  set_int (b, "units", units);
-  set_string (b, "activation", "tanh");
-  set_string (b, "recurrent_activation", "sigmoid");
-  set_bool (b, "use_bias", TRUE);
-  set_initializer (b, "kernel_initializer", INIT_GLOROT_UNIFORM);
-  set_initializer (b, "recurrent_initializer", INIT_ORTHOGONAL);
-  set_initializer (b, "bias_initializer", INIT_ZEROS);
-  set_bool (b, "unit_forget_bias", TRUE);
-  set_nulls (b, (const char *const[]) { "kernel_regularizer", "recurrent_regularizer",
+  lsc_zoo_json_bool (b, "return_sequences", FALSE);
+  lsc_zoo_json_bool (b, "return_state", FALSE);
+  lsc_zoo_json_bool (b, "go_backwards", FALSE);
+  lsc_zoo_json_bool (b, "stateful", FALSE);
+  lsc_zoo_json_bool (b, "unroll", FALSE);
+  lsc_zoo_json_bool (b, "time_major", FALSE);
+  lsc_zoo_json_int (b, "units", units);
+  lsc_zoo_json_string (b, "activation", "tanh");
+  lsc_zoo_json_string (b, "recurrent_activation", "sigmoid");
+  lsc_zoo_json_bool (b, "use_bias", TRUE);
+  lsc_zoo_json_initializer (b, "kernel_initializer", LSC_ZOO_INIT_GLOROT_UNIFORM);
+  lsc_zoo_json_initializer (b, "recurrent_initializer", LSC_ZOO_INIT_ORTHOGONAL);
+  lsc_zoo_json_initializer (b, "bias_initializer", LSC_ZOO_INIT_ZEROS);
+  lsc_zoo_json_bool (b, "unit_forget_bias", TRUE);
+  lsc_zoo_json_nulls (b, (const char *const[]) { "kernel_regularizer", "recurrent_regularizer",
                                         "bias_regularizer", "activity_regularizer",
                                         "kernel_constraint", "recurrent_constraint",
                                         "bias_constraint", NULL });
-  set_double (b, "dropout", 0.0);
-  set_double (b, "recurrent_dropout", 0.0);
-  set_int (b, "implementation", 2);
-  config_end (layer, b);
+  lsc_zoo_json_double (b, "dropout", 0.0);
+  lsc_zoo_json_double (b, "recurrent_dropout", 0.0);
+  lsc_zoo_json_int (b, "implementation", 2);
+  lsc_zoo_config_end (layer, b);
 
   require_rank (graph, layer, &in, 3);
   layer->output = lsc_shape_make (2, (int64_t) LSC_DIM_UNKNOWN, (int64_t) units);
