@@ -48,6 +48,7 @@ lsc_cli_predict (int    argc,
   LscPreprocess preprocess = LSC_PREPROCESS_UNIT;
   LscResize resize = LSC_RESIZE_NEAREST;
   int top_k = 5;
+  gboolean invert = FALSE;
   guint k, n_labels = 0, n_classes;
   int64_t height, width, channels;
   const GOptionEntry entries[] = {
@@ -58,6 +59,8 @@ lsc_cli_predict (int    argc,
       "raw (0–255), unit ([0,1], default), tf ([-1,1]), caffe (BGR − ImageNet means), torch (ImageNet mean/std)", "MODE" },
     { "resize", 0, 0, G_OPTION_ARG_STRING, &resize_name,
       "nearest (Keras load_img's default) or bilinear", "METHOD" },
+    { "invert", 0, 0, G_OPTION_ARG_NONE, &invert,
+      "Invert pixel values (255 − v) first: dark-on-light digits for MNIST-style models", NULL },
     { NULL }
   };
 
@@ -109,11 +112,11 @@ lsc_cli_predict (int    argc,
   height = input->output_shape.dims[1];
   width = input->output_shape.dims[2];
   channels = input->output_shape.dims[3];
-  if (height < 1 || width < 1)
-    return lsc_cli_fail_message ("%s does not fix its input height and width; predict needs a fixed size", argv[1]);
-
-  batch = lsc_image_load_batch ((const char *const *) argv + 2, (guint) (argc - 2),
-                                height, width, channels, resize, preprocess, &error);
+  /* A None height or width takes each image at its own size. */
+  batch = lsc_image_load_batch_with_flags ((const char *const *) argv + 2, (guint) (argc - 2),
+                                           height, width, channels, resize, preprocess,
+                                           invert ? LSC_IMAGE_FLAGS_INVERT : LSC_IMAGE_FLAGS_NONE,
+                                           &error);
   if (batch == NULL)
     return lsc_cli_fail (error);
 

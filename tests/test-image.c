@@ -341,6 +341,32 @@ test_image_preprocess (void)
 }
 
 static void
+test_image_invert (void)
+{
+  /* (200, 100, 50) inverted is (55, 155, 205), then preprocessed:
+   * unit gives 55/255 = 0.215686275. For a grayscale model the luma
+   * (124, see test_image_preprocess) is inverted: 255 − 124 = 131. */
+  const guint8 pixel[] = { 200, 100, 50 };
+  g_autofree char *path = save_image ("invert.png", "png", 1, 1, FALSE, pixel);
+  const char *paths[] = { path };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LscTensor) rgb = lsc_image_load_batch_with_flags (paths, 1, 1, 1, 3, LSC_RESIZE_NEAREST,
+                                                              LSC_PREPROCESS_UNIT,
+                                                              LSC_IMAGE_FLAGS_INVERT, &error);
+  g_autoptr(LscTensor) gray = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (rgb->data[0], 0.215686275f, 1e-7f);
+  g_assert_cmpfloat_with_epsilon (rgb->data[1], 155.0f / 255.0f, 1e-7f);
+  g_assert_cmpfloat_with_epsilon (rgb->data[2], 205.0f / 255.0f, 1e-7f);
+
+  gray = lsc_image_load_batch_with_flags (paths, 1, 1, 1, 1, LSC_RESIZE_NEAREST, LSC_PREPROCESS_RAW,
+                                          LSC_IMAGE_FLAGS_INVERT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (gray->data[0], ==, 255.0f - 124.0f);
+}
+
+static void
 test_image_preprocess_names (void)
 {
   static const struct
@@ -663,6 +689,7 @@ main (int   argc,
   g_test_add_func ("/image/matches-pillow", test_image_matches_pillow);
   g_test_add_func ("/image/preprocess", test_image_preprocess);
   g_test_add_func ("/image/preprocess-names", test_image_preprocess_names);
+  g_test_add_func ("/image/invert", test_image_invert);
   g_test_add_func ("/image/batch", test_image_batch);
   g_test_add_func ("/image/free-size", test_image_free_size);
   g_test_add_func ("/image/jpeg", test_image_jpeg);

@@ -602,6 +602,21 @@ lsc_image_load_batch (const char *const *paths,
                       LscPreprocess      preprocess_mode,
                       GError           **error)
 {
+  return lsc_image_load_batch_with_flags (paths, n_paths, height, width, channels, resize_method,
+                                          preprocess_mode, LSC_IMAGE_FLAGS_NONE, error);
+}
+
+LscTensor *
+lsc_image_load_batch_with_flags (const char *const *paths,
+                                 guint              n_paths,
+                                 int64_t            height,
+                                 int64_t            width,
+                                 int64_t            channels,
+                                 LscResize          resize_method,
+                                 LscPreprocess      preprocess_mode,
+                                 LscImageFlags      flags,
+                                 GError           **error)
+{
   g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) image8_free);
   LscTensor *batch;
   LscShape shape;
@@ -678,6 +693,12 @@ lsc_image_load_batch (const char *const *paths,
 
       if (converted->width != out_width || converted->height != out_height)
         image8_replace (&converted, resize (converted, out_width, out_height, resize_method));
+      if (flags & LSC_IMAGE_FLAGS_INVERT)
+        {
+          gsize n = (gsize) converted->width * converted->height * converted->channels;
+          for (gsize k = 0; k < n; k++)
+            converted->pixels[k] = 255 - converted->pixels[k];
+        }
       g_ptr_array_add (images, g_steal_pointer (&converted));
     }
 

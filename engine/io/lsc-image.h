@@ -44,4 +44,23 @@ LscTensor *lsc_image_load_batch    (const char *const *paths,
                                     LscPreprocess     preprocess,
                                     GError          **error);
 
+typedef enum
+{
+  LSC_IMAGE_FLAGS_NONE = 0,
+  /* 255 − value before preprocessing: dark-on-light drawings for models
+   * trained on light-on-dark data such as MNIST. */
+  LSC_IMAGE_FLAGS_INVERT = 1 << 0,
+} LscImageFlags;
+
+/* lsc_image_load_batch with extra steps. */
+LscTensor *lsc_image_load_batch_with_flags (const char *const *paths,
+                                            guint             n_paths,
+                                            int64_t           height,
+                                            int64_t           width,
+                                            int64_t           channels,
+                                            LscResize         resize,
+                                            LscPreprocess     preprocess,
+                                            LscImageFlags     flags,
+                                            GError          **error);
+
 G_END_DECLS
