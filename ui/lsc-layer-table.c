@@ -3,6 +3,7 @@
 #include "lsc-layer-table.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "lsc-format.h"
 #include "lsc-layer-row.h"
@@ -330,6 +331,18 @@ format_name (LscModelFormat format)
     }
 }
 
+/* "~/models/x.h5" for a path under the home folder, as GNOME shows paths. */
+static char *
+display_path (const char *path)
+{
+  const char *home = g_get_home_dir ();
+  gsize n = home != NULL ? strlen (home) : 0;
+
+  if (n > 1 && strncmp (path, home, n) == 0 && path[n] == G_DIR_SEPARATOR)
+    return g_strconcat ("~", path + n, NULL);
+  return g_strdup (path);
+}
+
 static char *
 describe_inputs (LscModel *model)
 {
@@ -360,20 +373,20 @@ update_header (LscLayerTable *self)
   g_autofree char *macs = NULL;
   g_autofree char *macs_short = NULL;
   g_autofree char *inputs = NULL;
+  g_autofree char *path = NULL;
 
   gtk_widget_set_visible (self->header_box, model != NULL);
   if (model == NULL)
     return;
 
+  path = display_path (lsc_model_get_path (model));
   version = lsc_model_get_keras_version (model);
   if (version == NULL || version[0] == '\0')
     subtitle = g_strdup_printf (_("Keras version unknown · %s · %s"),
-                                format_name (lsc_model_get_format (model)),
-                                lsc_model_get_path (model));
+                                format_name (lsc_model_get_format (model)), path);
   else
     subtitle = g_strdup_printf (_("Keras %s · %s · %s"), version,
-                                format_name (lsc_model_get_format (model)),
-                                lsc_model_get_path (model));
+                                format_name (lsc_model_get_format (model)), path);
 
   n_layers = lsc_format_count (lsc_model_get_n_nodes (model));
   params = lsc_format_count (lsc_model_get_n_params (model));
