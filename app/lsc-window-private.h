@@ -22,7 +22,6 @@ struct _LscWindow
   GtkLabel             *loading_label;
   GtkLabel             *loading_detail;
   AdwStatusPage        *error_page;
-  GtkPaned             *paned;
   LscLayerTable        *layer_table;
   LscPredictionList    *prediction_list;
   AdwComboRow          *preprocess_row;

@@ -928,7 +928,6 @@ lsc_window_class_init (LscWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LscWindow, loading_label);
   gtk_widget_class_bind_template_child (widget_class, LscWindow, loading_detail);
   gtk_widget_class_bind_template_child (widget_class, LscWindow, error_page);
-  gtk_widget_class_bind_template_child (widget_class, LscWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, LscWindow, layer_table);
   gtk_widget_class_bind_template_child (widget_class, LscWindow, prediction_list);
   gtk_widget_class_bind_template_child (widget_class, LscWindow, preprocess_row);
