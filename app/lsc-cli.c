@@ -17,6 +17,7 @@ static const Subcommand subcommands[] = {
   { "info", lsc_cli_info, "Show a model's layers, output shapes, parameters and MACs" },
   { "predict", lsc_cli_predict, "Classify images with a model and print the top-k classes" },
   { "run", lsc_cli_run, "Run a model on .npy inputs and write .npy outputs" },
+  { "zoo", lsc_cli_zoo, "Write a built-in architecture (MobileNetV2, ResNet50, …) as a Keras .h5 file" },
 
 
 

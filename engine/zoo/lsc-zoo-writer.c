@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/lsc-error.h"
+#include "model/lsc-hdf5.h"
 
 /* Weights are written in blocks of whole rows of about this many values, so
  * VGG16's 100-million-value fc1 never sits in memory at once. */
@@ -373,8 +374,6 @@ lsc_zoo_writer_write (LscZooGraph  *graph,
 {
   Writer writer = { path, error };
   g_autofree char *model_config = NULL;
-  H5E_auto2_t old_func;
-  void *old_data;
   hid_t file;
   gboolean ok;
   int fd;
@@ -396,9 +395,9 @@ lsc_zoo_writer_write (LscZooGraph  *graph,
 
   model_config = lsc_zoo_graph_to_json (graph);
 
-  /* Failures are reported through error, not printed by HDF5. */
-  H5Eget_auto2 (H5E_DEFAULT, &old_func, &old_data);
-  H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
+  /* The library is not thread-safe: the loader's lock serialises every
+   * use, and also keeps HDF5 from printing (errors go through GError). */
+  lsc_hdf5_lock ();
 
   file = H5Fcreate (path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (file < 0)
@@ -415,7 +414,7 @@ lsc_zoo_writer_write (LscZooGraph  *graph,
         ok = hdf5_failed (&writer, "close the file");
     }
 
-  H5Eset_auto2 (H5E_DEFAULT, old_func, old_data);
+  lsc_hdf5_unlock ();
 
   if (!ok)
     g_unlink (path);
