@@ -11,12 +11,6 @@
 
 #define THUMBNAIL_PIXELS 192
 
-/* HDF5 is only safe across threads when built with --enable-threadsafe,
- * which not every distribution does; writing the zoo and loading models
- * therefore take this lock. Two loads at once only happen when the user
- * opens a file while another is still loading, so nothing is lost. */
-static GMutex hdf5_lock;
-
 /* The engine promises an immutable model, but one run at a time keeps a
  * superseded run (the user changed the preprocessing) from competing with
  * the new one for the cores. */
@@ -145,12 +139,13 @@ find_labels_beside (LscLoadResult *result)
     result->labels_path = g_steal_pointer (&path);
 }
 
-/* Called with hdf5_lock held. A zoo model is written on first use; a cached
- * copy that no longer loads (interrupted by a crash, or written by an
- * older version) is written again once. */
+/* A zoo model is written on first use; a cached copy that no longer loads
+ * (written by an older version, or damaged) is written again once. Two
+ * windows may do this at once: each writes its own partial file and renames
+ * it, and the engine serialises its HDF5 calls itself. */
 static LscModel *
-load_locked (LscLoadResult  *result,
-             GError        **error)
+load_model (LscLoadResult  *result,
+            GError        **error)
 {
   g_autoptr(GError) stale_error = NULL;
   LscModel *model;
@@ -179,9 +174,7 @@ load_model_thread (GTask        *task,
   LscLoadResult *result = task_data;
   g_autoptr(GError) error = NULL;
 
-  g_mutex_lock (&hdf5_lock);
-  result->model = load_locked (result, &error);
-  g_mutex_unlock (&hdf5_lock);
+  result->model = load_model (result, &error);
 
   if (result->model == NULL)
     {
