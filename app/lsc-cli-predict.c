@@ -8,26 +8,14 @@
 #include "io/lsc-labels.h"
 #include "model/lsc-model.h"
 
-/* Labels beside the model: MODEL.labels.txt, then labels.txt (Teachable
- * Machine exports put labels.txt next to keras_model.h5). */
+/* A labels file beside the model that cannot be read is no reason to
+ * refuse to predict: classes then show their index. */
 static GStrv
 find_labels_beside (const char *model_path)
 {
-  g_autofree char *dir = g_path_get_dirname (model_path);
-  g_autofree char *base = g_path_get_basename (model_path);
-  char *dot = strrchr (base, '.');
-  g_autofree char *candidate1 = NULL;
-  g_autofree char *candidate2 = g_build_filename (dir, "labels.txt", NULL);
+  g_autofree char *path = lsc_labels_find_beside (model_path);
 
-  if (dot != NULL)
-    *dot = '\0';
-  candidate1 = g_strdup_printf ("%s/%s.labels.txt", dir, base);
-
-  if (g_file_test (candidate1, G_FILE_TEST_IS_REGULAR))
-    return lsc_labels_load (candidate1, NULL);
-  if (g_file_test (candidate2, G_FILE_TEST_IS_REGULAR))
-    return lsc_labels_load (candidate2, NULL);
-  return NULL;
+  return path != NULL ? lsc_labels_load (path, NULL) : NULL;
 }
 
 int

@@ -159,7 +159,11 @@ lsc_test_remove_tmp_dir (const char *dir)
   while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_remove (path);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        lsc_test_remove_tmp_dir (path);
+      else
+        g_remove (path);
     }
   g_rmdir (dir);
 }

@@ -314,7 +314,7 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  tmpdir = g_dir_make_tmp ("lsc-test-keras-zip-XXXXXX", NULL);
+  tmpdir = lsc_test_make_tmp_dir ();
 
   g_test_add_func ("/keras-zip/bidirectional-matches-legacy", test_bidirectional_matches_legacy);
   g_test_add_func ("/keras-zip/backslash-group-names", test_backslash_group_names);
@@ -322,15 +322,6 @@ main (int   argc,
   g_test_add_func ("/keras-zip/damaged-archives", test_damaged_archives);
   status = g_test_run ();
 
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
-    const char *name;
-    while (dir && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *p = g_build_filename (tmpdir, name, NULL);
-        g_unlink (p);
-      }
-    g_rmdir (tmpdir);
-  }
+  lsc_test_remove_tmp_dir (tmpdir);
   return status;
 }

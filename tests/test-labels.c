@@ -272,6 +272,46 @@ test_top_k_naive (void)
     }
 }
 
+static void
+touch_in (const char *dir,
+          const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, "a\nb\n", -1, NULL));
+}
+
+static void
+assert_found (const char *dir,
+              const char *model,
+              const char *expected)
+{
+  g_autofree char *model_path = g_build_filename (dir, model, NULL);
+  g_autofree char *found = lsc_labels_find_beside (model_path);
+  g_autofree char *want = expected ? g_build_filename (dir, expected, NULL) : NULL;
+
+  g_assert_cmpstr (found, ==, want);
+}
+
+static void
+test_labels_find_beside (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "beside", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  assert_found (dir, "model.h5", NULL);
+  touch_in (dir, "labels.txt");
+  assert_found (dir, "model.h5", "labels.txt");
+  /* The real Teachable Machine pair: the labels file drops the suffix. */
+  touch_in (dir, "tm_waste.labels.txt");
+  touch_in (dir, "tm.labels.txt");
+  assert_found (dir, "tm_waste_tfkeras24.h5", "tm_waste.labels.txt");
+  /* A prefix must end at a separator: "tmx" is not "tm" + "_…". */
+  assert_found (dir, "tmx_model.h5", "labels.txt");
+  touch_in (dir, "tm_waste_tfkeras24.labels.txt");
+  assert_found (dir, "tm_waste_tfkeras24.h5", "tm_waste_tfkeras24.labels.txt");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -288,6 +328,7 @@ main (int   argc,
   g_test_add_func ("/labels/errors", test_labels_errors);
   g_test_add_func ("/labels/imagenet", test_labels_imagenet);
   g_test_add_func ("/labels/top-k", test_top_k);
+  g_test_add_func ("/labels/find-beside", test_labels_find_beside);
   g_test_add_func ("/labels/top-k-naive", test_top_k_naive);
 
   status = g_test_run ();

@@ -382,7 +382,7 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  tmpdir = g_dir_make_tmp ("lsc-test-loader-XXXXXX", NULL);
+  tmpdir = lsc_test_make_tmp_dir ();
   g_assert_nonnull (tmpdir);
 
   g_test_add_func ("/loader/sequential-dict", test_sequential_dict);
@@ -401,15 +401,6 @@ main (int   argc,
   g_test_add_func ("/loader/error/bad-input", test_error_bad_input);
   status = g_test_run ();
 
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
-    const char *name;
-    while (dir && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *p = g_build_filename (tmpdir, name, NULL);
-        g_unlink (p);
-      }
-    g_rmdir (tmpdir);
-  }
+  lsc_test_remove_tmp_dir (tmpdir);
   return status;
 }

@@ -160,3 +160,46 @@ lsc_predictions_top_k (const LscTensor *scores,
 
   return predictions;
 }
+
+char *
+lsc_labels_find_beside (const char *model_path)
+{
+  g_autofree char *dir = g_path_get_dirname (model_path);
+  g_autofree char *base = g_path_get_basename (model_path);
+  g_autofree char *exact = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *best = NULL;
+  g_autoptr(GDir) listing = NULL;
+  const char *dot = strrchr (base, '.');
+  const char *name;
+  gsize stem_len = dot != NULL ? (gsize) (dot - base) : strlen (base);
+  gsize best_len = 0;
+
+  exact = g_strdup_printf ("%s%c%.*s.labels.txt", dir, G_DIR_SEPARATOR, (int) stem_len, base);
+  if (g_file_test (exact, G_FILE_TEST_IS_REGULAR))
+    return g_steal_pointer (&exact);
+
+  listing = g_dir_open (dir, 0, NULL);
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      gsize prefix_len;
+
+      if (!g_str_has_suffix (name, ".labels.txt"))
+        continue;
+      prefix_len = strlen (name) - strlen (".labels.txt");
+      if (prefix_len == 0 || prefix_len >= stem_len || prefix_len <= best_len
+          || strncmp (name, base, prefix_len) != 0
+          || strchr ("_-.", base[prefix_len]) == NULL)
+        continue;
+      g_free (best);
+      best = g_build_filename (dir, name, NULL);
+      best_len = prefix_len;
+    }
+  if (best != NULL)
+    return g_steal_pointer (&best);
+
+  plain = g_build_filename (dir, "labels.txt", NULL);
+  if (g_file_test (plain, G_FILE_TEST_IS_REGULAR))
+    return g_steal_pointer (&plain);
+  return NULL;
+}

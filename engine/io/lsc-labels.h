@@ -12,6 +12,12 @@ GStrv        lsc_labels_load          (const char      *path,
                                        GError         **error);
 #define LSC_IMAGENET_N_CLASSES 1000
 
+/* The labels file that goes with the model: NAME.labels.txt, else the
+ * longest PREFIX.labels.txt where NAME is PREFIX followed by "_", "-" or
+ * "." (model_v2.h5 takes model.labels.txt), else labels.txt (how Teachable
+ * Machine and most tutorials ship them). NULL when there is none. */
+char        *lsc_labels_find_beside   (const char      *model_path);
+
 /* The 1000 ImageNet class names in Keras's order (imagenet_class_index.json). */
 const char  *lsc_labels_imagenet      (guint            index);
 /* The WordNet id of the same class ("n01440764" for 0, "tench"). NULL past
