@@ -120,7 +120,14 @@ lsc_test_h5_write (const char           *path,
       layer_names[l] = layers[l].layer;
       while (n < 8 && layers[l].names[n] != NULL)
         n++;
-      write_names_attr (group, "weight_names", layers[l].names, n);
+      if (layers[l].chunked)
+        {
+          /* Keras's form for lists longer than an HDF5 header allows. */
+          write_names_attr (group, "weight_names0", layers[l].names, n / 2);
+          write_names_attr (group, "weight_names1", layers[l].names + n / 2, n - n / 2);
+        }
+      else
+        write_names_attr (group, "weight_names", layers[l].names, n);
 
       for (guint w = 0; w < n; w++)
         write_dataset (group, layers[l].names[w], layers[l].tensors[w]);

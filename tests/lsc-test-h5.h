@@ -15,6 +15,7 @@ typedef struct
   const char      *layer;       /* group name under model_weights */
   const char      *names[8];    /* weight names, NULL-terminated, e.g. "dense/kernel:0" */
   const LscTensor *tensors[8];
+  gboolean         chunked;     /* split weight_names into weight_names0, weight_names1 */
 } LscTestWeights;
 
 /* config may be NULL (no model_config attribute). */

@@ -223,6 +223,26 @@ test_nested_interleaved_weights (void)
 }
 
 static void
+test_chunked_weight_names (void)
+{
+  g_autofree char *path = tmp_path ("chunked.h5");
+  g_autoptr(LscModel) model = NULL;
+  g_autoptr(LscTensor) kernel = lsc_test_tensor_new (dense_kernel, 2, (int64_t) 2, (int64_t) 2);
+  g_autoptr(LscTensor) bias = lsc_test_tensor_new (dense_bias, 1, (int64_t) 2);
+  LscTestWeights w = { "dense", { "dense/kernel:0", "dense/bias:0", NULL }, { kernel, bias }, TRUE };
+  const float x[] = { 1, 1 }, y[] = { 4.5f, 5.5f };
+
+  lsc_test_h5_write (path,
+                     "{\"class_name\": \"Sequential\", \"config\": {\"name\": \"seq\", \"layers\": ["
+                     "{\"class_name\": \"InputLayer\", \"config\": {\"batch_input_shape\": [null, 2], \"name\": \"in\"}},"
+                     DENSE_CONFIG ("dense") "}]}}",
+                     "2.9.0", &w, 1);
+  model = load_ok (path);
+  g_assert_cmpint (lsc_model_get_n_params (model), ==, 6);
+  run_one (model, x, y);
+}
+
+static void
 expect_error (const char *path,
               GQuark      domain,
               int         code,
@@ -391,6 +411,7 @@ main (int   argc,
   g_test_add_func ("/loader/functional-shared-keras2", test_functional_shared_keras2);
   g_test_add_func ("/loader/functional-keras3-nodes", test_functional_keras3_nodes);
   g_test_add_func ("/loader/nested-interleaved-weights", test_nested_interleaved_weights);
+  g_test_add_func ("/loader/chunked-weight-names", test_chunked_weight_names);
   g_test_add_func ("/loader/error/missing-file", test_error_missing_file);
   g_test_add_func ("/loader/error/not-a-model", test_error_not_a_model);
   g_test_add_func ("/loader/error/truncated", test_error_truncated);
