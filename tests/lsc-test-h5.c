@@ -109,7 +109,7 @@ lsc_test_h5_write (const char           *path,
   if (config != NULL)
     write_string_attr (file, "model_config", config);
   write_string_attr (file, "keras_version", keras_version);
-  write_string_attr (file, "backend", "tensorflow");
+  write_string_attr (file, "backend", g_str_has_prefix (keras_version, "1.") ? "theano" : "tensorflow");
 
   weights = H5Gcreate2 (file, "model_weights", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   for (guint l = 0; l < n_layers; l++)

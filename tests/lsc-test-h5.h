@@ -18,7 +18,8 @@ typedef struct
   gboolean         chunked;     /* split weight_names into weight_names0, weight_names1 */
 } LscTestWeights;
 
-/* config may be NULL (no model_config attribute). */
+/* config may be NULL (no model_config attribute). A keras_version of
+ * "1.x" writes backend "theano", as most Keras 1 files have. */
 void lsc_test_h5_write (const char           *path,
                         const char           *config,
                         const char           *keras_version,

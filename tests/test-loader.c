@@ -370,6 +370,22 @@ test_error_unsupported_layers (void)
 }
 
 static void
+test_error_theano_kernels (void)
+{
+  g_autofree char *path = tmp_path ("theano.h5");
+  static const float k[9] = { 0 }, b[1] = { 0 };
+  g_autoptr(LscTensor) kernel = lsc_test_tensor_new (k, 4, (int64_t) 3, (int64_t) 3, (int64_t) 1, (int64_t) 1);
+  g_autoptr(LscTensor) bias = lsc_test_tensor_new (b, 1, (int64_t) 1);
+  LscTestWeights w = { "conv", { "conv/kernel:0", "conv/bias:0", NULL }, { kernel, bias } };
+
+  lsc_test_h5_write (path,
+                     "{\"class_name\": \"Sequential\", \"config\": [{\"class_name\": \"Conv2D\", \"config\": "
+                     "{\"name\": \"conv\", \"filters\": 1, \"kernel_size\": [3, 3], \"batch_input_shape\": [null, 5, 5, 1]}}]}",
+                     "1.2.2", &w, 1);
+  expect_error (path, LSC_ENGINE_ERROR, LSC_ENGINE_ERROR_UNSUPPORTED_CONFIG, "Theano");
+}
+
+static void
 test_error_bad_input (void)
 {
   g_autofree char *path = tmp_path ("seq-input.h5");
@@ -420,6 +436,7 @@ main (int   argc,
   g_test_add_func ("/loader/error/missing-weights", test_error_missing_weights);
   g_test_add_func ("/loader/error/unsupported-layers", test_error_unsupported_layers);
   g_test_add_func ("/loader/error/bad-input", test_error_bad_input);
+  g_test_add_func ("/loader/error/theano-kernels", test_error_theano_kernels);
   status = g_test_run ();
 
   lsc_test_remove_tmp_dir (tmpdir);

@@ -161,6 +161,35 @@ _lsc_keras_h5_bind_weights (LscModel *model,
   return ok;
 }
 
+/* Theano stored convolution kernels flipped; Keras flips them back when it
+ * loads such a file. Rather than compute something else silently, say so. */
+static gboolean
+check_backend (LscModel *model,
+               hid_t     file,
+               GError  **error)
+{
+  g_autofree char *backend = lsc_hdf5_read_string_attr (file, "backend", NULL);
+
+  if (backend == NULL || !g_str_equal (backend, "theano"))
+    return TRUE;
+  for (guint i = 0; i < model->nodes->len; i++)
+    {
+      LscNode *node = g_ptr_array_index (model->nodes, i);
+      LscLayerKind kind = node->layer->ops->kind;
+
+      if (kind == LSC_LAYER_KIND_CONV || kind == LSC_LAYER_KIND_CONV_TRANSPOSE ||
+          kind == LSC_LAYER_KIND_DEPTHWISE_CONV || kind == LSC_LAYER_KIND_SEPARABLE_CONV)
+        {
+          g_set_error (error, LSC_ENGINE_ERROR, LSC_ENGINE_ERROR_UNSUPPORTED_CONFIG,
+                       "%s was saved by the Theano backend, whose convolution kernels "
+                       "(first: layer “%s”) are stored flipped; Layerscope does not convert them",
+                       model->path, node->layer->name);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 gboolean
 _lsc_keras_h5_load (LscModel *model,
                     GError  **error)
@@ -195,6 +224,8 @@ _lsc_keras_h5_load (LscModel *model,
   _lsc_load_context_init (&ctx, model->keras_version);
 
   if (!_lsc_keras_config_build (model, config, -1, "the model_config attribute", &ctx, error))
+    goto close;
+  if (!check_backend (model, file, error))
     goto close;
   ok = _lsc_keras_h5_bind_weights (model, file, error);
 
