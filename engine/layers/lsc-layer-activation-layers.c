@@ -9,25 +9,6 @@
 #include "lsc-layer-config.h"
 #include "lsc-layer-registry.h"
 
-/* Every activation layer maps one input to an output of the same shape. */
-static gboolean
-same_shape_infer (const LscLayer *layer,
-                  const LscShape *inputs,
-                  guint           n_inputs,
-                  LscShape       *output,
-                  GError        **error)
-{
-  if (n_inputs != 1)
-    {
-      lsc_layer_set_error (layer, error, LSC_ENGINE_ERROR_BAD_SHAPE, "needs exactly one input");
-      return FALSE;
-    }
-  if (!lsc_layer_check_n_weights (layer, 0, error))
-    return FALSE;
-  *output = inputs[0];
-  return TRUE;
-}
-
 /* Reads a number that Keras casts to float32 before use. */
 static gboolean
 get_float_or (const LscLayer *layer,
@@ -81,7 +62,7 @@ const LscLayerOps lsc_layer_activation_ops = {
   .min_inputs = 1,
   .max_inputs = 1,
   .parse = activation_parse,
-  .infer = same_shape_infer,
+  .infer = lsc_layer_infer_same_shape,
   .run = activation_run,
 };
 
@@ -123,7 +104,7 @@ const LscLayerOps lsc_layer_relu_ops = {
   .min_inputs = 1,
   .max_inputs = 1,
   .parse = relu_parse,
-  .infer = same_shape_infer,
+  .infer = lsc_layer_infer_same_shape,
   .run = relu_run,
 };
 
@@ -162,7 +143,7 @@ const LscLayerOps lsc_layer_leaky_relu_ops = {
   .min_inputs = 1,
   .max_inputs = 1,
   .parse = leaky_relu_parse,
-  .infer = same_shape_infer,
+  .infer = lsc_layer_infer_same_shape,
   .run = leaky_relu_run,
 };
 
@@ -310,7 +291,7 @@ const LscLayerOps lsc_layer_elu_ops = {
   .min_inputs = 1,
   .max_inputs = 1,
   .parse = elu_parse,
-  .infer = same_shape_infer,
+  .infer = lsc_layer_infer_same_shape,
   .run = elu_run,
 };
 
@@ -346,7 +327,7 @@ const LscLayerOps lsc_layer_thresholded_relu_ops = {
   .min_inputs = 1,
   .max_inputs = 1,
   .parse = thresholded_relu_parse,
-  .infer = same_shape_infer,
+  .infer = lsc_layer_infer_same_shape,
   .run = thresholded_relu_run,
 };
 
@@ -419,7 +400,7 @@ softmax_infer (const LscLayer *layer,
 {
   gboolean flags[LSC_MAX_DIMS];
 
-  if (!same_shape_infer (layer, inputs, n_inputs, output, error))
+  if (!lsc_layer_infer_same_shape (layer, inputs, n_inputs, output, error))
     return FALSE;
   return softmax_axes (layer, &inputs[0], flags, error);
 }

@@ -4,19 +4,6 @@
 
 #include "lsc-layer-registry.h"
 
-static gboolean
-identity_infer (const LscLayer *layer,
-                const LscShape *inputs,
-                guint           n_inputs,
-                LscShape       *output,
-                GError        **error)
-{
-  if (!lsc_layer_check_n_weights (layer, 0, error))
-    return FALSE;
-  *output = inputs[0];
-  return TRUE;
-}
-
 static void
 identity_run (const LscLayer         *layer,
               const LscTensor *const *inputs,
@@ -31,6 +18,6 @@ const LscLayerOps lsc_layer_identity_ops = {
   .kind = LSC_LAYER_KIND_IDENTITY,
   .min_inputs = 1,
   .max_inputs = 1,
-  .infer = identity_infer,
+  .infer = lsc_layer_infer_same_shape,
   .run = identity_run,
 };

@@ -202,3 +202,21 @@ lsc_layer_check_weight (const LscLayer *layer,
                        have, want);
   return FALSE;
 }
+
+gboolean
+lsc_layer_infer_same_shape (const LscLayer *layer,
+                            const LscShape *inputs,
+                            guint           n_inputs,
+                            LscShape       *output,
+                            GError        **error)
+{
+  if (n_inputs != 1)
+    {
+      lsc_layer_set_error (layer, error, LSC_ENGINE_ERROR_BAD_SHAPE, "needs exactly one input");
+      return FALSE;
+    }
+  if (!lsc_layer_check_n_weights (layer, 0, error))
+    return FALSE;
+  *output = inputs[0];
+  return TRUE;
+}

@@ -144,6 +144,13 @@ gboolean           lsc_layer_check_weight    (const LscLayer        *layer,
                                               guint                  index,
                                               const LscShape        *expected,
                                               GError               **error);
+/* An infer() for weightless layers whose one output has the input's shape
+ * (Dropout, activation layers). */
+gboolean           lsc_layer_infer_same_shape (const LscLayer       *layer,
+                                              const LscShape        *inputs,
+                                              guint                  n_inputs,
+                                              LscShape              *output,
+                                              GError               **error);
 /* Sets error with "layer “NAME” (CLASS): " before the formatted message. */
 void               lsc_layer_set_error       (const LscLayer        *layer,
                                               GError               **error,
