@@ -293,27 +293,112 @@ _lsc_model_infer_shapes (LscModel *model,
 }
 
 static gboolean
-check_input (LscModel        *model,
-             guint            i,
-             const LscTensor *input,
-             GError         **error)
+check_input (LscModel       *model,
+             guint           i,
+             const LscShape *shape,
+             GError        **error)
 {
   const LscNode *node = lsc_model_get_node (model, g_array_index (model->inputs, guint, i));
   const LscShape *want = &node->output_shape;
-  gboolean ok = input->shape.ndim == want->ndim && input->shape.dims[0] > 0;
+  gboolean ok = shape->ndim == want->ndim && shape->dims[0] > 0;
 
   for (int d = 1; ok && d < want->ndim; d++)
-    ok = input->shape.dims[d] > 0 && (want->dims[d] < 0 || want->dims[d] == input->shape.dims[d]);
+    ok = shape->dims[d] > 0 && (want->dims[d] < 0 || want->dims[d] == shape->dims[d]);
 
   if (!ok)
     {
-      g_autofree char *have = lsc_shape_to_string (&input->shape);
+      g_autofree char *have = lsc_shape_to_string (shape);
       g_autofree char *expect = lsc_shape_to_string (want);
       g_set_error (error, LSC_ENGINE_ERROR, LSC_ENGINE_ERROR_BAD_INPUT,
                    "input %u (“%s”) has shape %s but the model expects %s",
                    i, node->name, have, expect);
     }
   return ok;
+}
+
+static gboolean
+check_input_shapes (LscModel       *model,
+                    const LscShape *shapes,
+                    guint           n_inputs,
+                    GError        **error)
+{
+  if (n_inputs != model->inputs->len)
+    {
+      g_set_error (error, LSC_ENGINE_ERROR, LSC_ENGINE_ERROR_BAD_INPUT,
+                   "the model takes %u input%s, %u given",
+                   model->inputs->len, model->inputs->len == 1 ? "" : "s", n_inputs);
+      return FALSE;
+    }
+  for (guint i = 0; i < n_inputs; i++)
+    if (!check_input (model, i, &shapes[i], error))
+      return FALSE;
+  for (guint i = 1; i < n_inputs; i++)
+    if (shapes[i].dims[0] != shapes[0].dims[0])
+      {
+        g_set_error (error, LSC_ENGINE_ERROR, LSC_ENGINE_ERROR_BAD_INPUT,
+                     "input %u has batch %" G_GINT64_FORMAT " but input 0 has %" G_GINT64_FORMAT,
+                     i, (gint64) shapes[i].dims[0], (gint64) shapes[0].dims[0]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* The input of index `node` among the model's inputs, or -1. */
+static int
+find_model_input (LscModel *model,
+                  guint     node)
+{
+  for (guint k = 0; k < model->inputs->len; k++)
+    if (g_array_index (model->inputs, guint, k) == node)
+      return (int) k;
+  return -1;
+}
+
+gboolean
+lsc_model_infer_run_shapes (LscModel       *model,
+                            const LscShape *input_shapes,
+                            guint           n_inputs,
+                            LscShape       *shapes,
+                            GError        **error)
+{
+  g_autofree LscShape *in_shapes = NULL;
+  guint max_inputs = 1;
+
+  if (!check_input_shapes (model, input_shapes, n_inputs, error))
+    return FALSE;
+  for (guint i = 0; i < model->nodes->len; i++)
+    max_inputs = MAX (max_inputs, lsc_model_get_node (model, i)->n_inputs);
+  in_shapes = g_new0 (LscShape, max_inputs);
+
+  for (guint i = 0; i < model->nodes->len; i++)
+    {
+      const LscNode *node = lsc_model_get_node (model, i);
+
+      if (node->layer->ops->kind == LSC_LAYER_KIND_INPUT)
+        {
+          int k = find_model_input (model, i);
+          if (k < 0)
+            {
+              g_set_error (error, LSC_ENGINE_ERROR, LSC_ENGINE_ERROR_BAD_CONFIG,
+                           "InputLayer “%s” is not one of the model's inputs", node->name);
+              return FALSE;
+            }
+          shapes[i] = input_shapes[k];
+          continue;
+        }
+      for (guint k = 0; k < node->n_inputs; k++)
+        in_shapes[k] = shapes[node->inputs[k]];
+      if (!infer_node (model, node, in_shapes, &shapes[i], error))
+        return FALSE;
+      if (!lsc_shape_is_known (&shapes[i]))
+        {
+          g_autofree char *str = lsc_shape_to_string (&shapes[i]);
+          lsc_layer_set_error (node->layer, error, LSC_ENGINE_ERROR_BAD_SHAPE,
+                               "output shape %s is not fixed by the inputs", str);
+          return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 gboolean
@@ -326,33 +411,18 @@ lsc_model_run (LscModel               *model,
   guint n = model->nodes->len;
   g_autofree LscTensor **values = g_new0 (LscTensor *, n);
   g_autofree guint *uses = g_new0 (guint, n);
-  g_autofree LscShape *in_shapes = NULL;
+  g_autofree LscShape *shapes = g_new0 (LscShape, n);
+  g_autofree LscShape *input_shapes = g_new0 (LscShape, MAX (n_inputs, 1));
   g_autofree const LscTensor **in_values = NULL;
   guint max_inputs = 1;
-  gboolean ok = FALSE;
 
   g_return_val_if_fail (model != NULL, FALSE);
   g_return_val_if_fail (outputs != NULL, FALSE);
 
-  if (n_inputs != model->inputs->len)
-    {
-      g_set_error (error, LSC_ENGINE_ERROR, LSC_ENGINE_ERROR_BAD_INPUT,
-                   "the model takes %u input%s, %u given",
-                   model->inputs->len, model->inputs->len == 1 ? "" : "s", n_inputs);
-      return FALSE;
-    }
   for (guint i = 0; i < n_inputs; i++)
-    if (!check_input (model, i, inputs[i], error))
-      return FALSE;
-  if (n_inputs > 1)
-    for (guint i = 1; i < n_inputs; i++)
-      if (inputs[i]->shape.dims[0] != inputs[0]->shape.dims[0])
-        {
-          g_set_error (error, LSC_ENGINE_ERROR, LSC_ENGINE_ERROR_BAD_INPUT,
-                       "input %u has batch %" G_GINT64_FORMAT " but input 0 has %" G_GINT64_FORMAT,
-                       i, (gint64) inputs[i]->shape.dims[0], (gint64) inputs[0]->shape.dims[0]);
-          return FALSE;
-        }
+    input_shapes[i] = inputs[i]->shape;
+  if (!lsc_model_infer_run_shapes (model, input_shapes, n_inputs, shapes, error))
+    return FALSE;
 
   /* Consumers per value, so intermediates are freed after their last use. */
   for (guint i = 0; i < n; i++)
@@ -364,44 +434,20 @@ lsc_model_run (LscModel               *model,
     }
   for (guint o = 0; o < model->outputs->len; o++)
     uses[g_array_index (model->outputs, guint, o)]++;
-  in_shapes = g_new0 (LscShape, max_inputs);
   in_values = g_new0 (const LscTensor *, max_inputs);
 
   for (guint i = 0; i < n; i++)
     {
       const LscNode *node = g_ptr_array_index (model->nodes, i);
-      LscShape out_shape;
 
       if (node->layer->ops->kind == LSC_LAYER_KIND_INPUT)
         {
-          for (guint k = 0; k < model->inputs->len; k++)
-            if (g_array_index (model->inputs, guint, k) == i)
-              values[i] = lsc_tensor_dup (inputs[k]);
-          if (values[i] == NULL)
-            {
-              g_set_error (error, LSC_ENGINE_ERROR, LSC_ENGINE_ERROR_BAD_CONFIG,
-                           "InputLayer “%s” is not one of the model's inputs", node->name);
-              goto out;
-            }
+          values[i] = lsc_tensor_dup (inputs[find_model_input (model, i)]);
           continue;
         }
-
       for (guint k = 0; k < node->n_inputs; k++)
-        {
-          in_values[k] = values[node->inputs[k]];
-          in_shapes[k] = in_values[k]->shape;
-        }
-      if (!infer_node (model, node, in_shapes, &out_shape, error))
-        goto out;
-      if (!lsc_shape_is_known (&out_shape))
-        {
-          g_autofree char *s = lsc_shape_to_string (&out_shape);
-          lsc_layer_set_error (node->layer, error, LSC_ENGINE_ERROR_BAD_SHAPE,
-                               "output shape %s is not fixed by the inputs", s);
-          goto out;
-        }
-
-      values[i] = lsc_tensor_new (&out_shape);
+        in_values[k] = values[node->inputs[k]];
+      values[i] = lsc_tensor_new (&shapes[i]);
       node->layer->ops->run (node->layer, (const LscTensor *const *) in_values, node->n_inputs, values[i]);
 
       for (guint k = 0; k < node->n_inputs; k++)
@@ -411,12 +457,9 @@ lsc_model_run (LscModel               *model,
 
   for (guint o = 0; o < model->outputs->len; o++)
     outputs[o] = lsc_tensor_dup (values[g_array_index (model->outputs, guint, o)]);
-  ok = TRUE;
-
-out:
   for (guint i = 0; i < n; i++)
     lsc_tensor_free (values[i]);
-  return ok;
+  return TRUE;
 }
 
 void

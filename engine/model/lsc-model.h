@@ -64,6 +64,15 @@ int64_t         lsc_model_get_n_params    (LscModel        *model);
 /* Sum of the known per-node MACs. */
 int64_t         lsc_model_get_n_macs      (LscModel        *model);
 
+/* Every node's output shape for inputs of these shapes (what lsc_model_run
+ * would compute), with the same checks and errors; shapes has one entry per
+ * node. */
+gboolean        lsc_model_infer_run_shapes (LscModel       *model,
+                                            const LscShape *input_shapes,
+                                            guint           n_inputs,
+                                            LscShape       *shapes,
+                                            GError        **error);
+
 /* Runs the model with the reference kernels. inputs[i] must match input i
  * in rank and in every known dimension; the batch and None dims are taken
  * from the inputs. On success outputs[0..n_outputs) receive new tensors.
