@@ -2,6 +2,8 @@
 
 #include "lsc-cli.h"
 
+#include "lsc-cli-engine.h"
+
 #include <string.h>
 
 #include "io/lsc-image.h"
@@ -39,6 +41,7 @@ lsc_cli_predict (int    argc,
   gboolean invert = FALSE;
   guint k, n_labels = 0, n_classes;
   int64_t height, width, channels;
+  g_auto(LscCliEngineOptions) engine = { 0 };
   const GOptionEntry entries[] = {
     { "labels", 'l', 0, G_OPTION_ARG_FILENAME, &labels_path,
       "Class names: one per line, or Teachable Machine's “0 name” lines", "FILE" },
@@ -58,6 +61,7 @@ lsc_cli_predict (int    argc,
                                 "Labels come from --labels, a labels file beside the model, or the ImageNet\n"
                                 "class names for 1000-class outputs.");
   g_option_context_add_main_entries (context, entries, NULL);
+  lsc_cli_engine_options_add (&engine, context, TRUE);
   if (!lsc_cli_parse (context, &argc, &argv))
     return 1;
   if (argc < 3)
@@ -108,7 +112,7 @@ lsc_cli_predict (int    argc,
   if (batch == NULL)
     return lsc_cli_fail (error);
 
-  if (!lsc_model_run (model, (const LscTensor *const *) &batch, 1, &scores, &error))
+  if (!lsc_cli_engine_run_once (&engine, model, (const LscTensor *const *) &batch, 1, &scores, &error))
     return lsc_cli_fail (error);
 
   n_classes = (guint) scores->shape.dims[1];

@@ -3,6 +3,7 @@
 #include "lsc-cli.h"
 
 #include "io/lsc-npy.h"
+#include "lsc-cli-engine.h"
 #include "model/lsc-model.h"
 
 int
@@ -18,6 +19,7 @@ lsc_cli_run (int    argc,
   g_auto(GStrv) output_paths = NULL;
   guint n_in, n_out;
   int status = 0;
+  g_auto(LscCliEngineOptions) engine = { 0 };
   const GOptionEntry entries[] = {
     { "input", 'i', 0, G_OPTION_ARG_FILENAME_ARRAY, &input_paths,
       "A .npy input, batch first; once per model input, in the model's order", "IN.npy" },
@@ -30,6 +32,7 @@ lsc_cli_run (int    argc,
                                 "Run a model on NumPy inputs and write its outputs as NumPy files.\n"
                                 "“layerscope info MODEL” lists the inputs and outputs in order.");
   g_option_context_add_main_entries (context, entries, NULL);
+  lsc_cli_engine_options_add (&engine, context, TRUE);
   if (!lsc_cli_parse (context, &argc, &argv))
     return 1;
   if (argc != 2)
@@ -61,7 +64,8 @@ lsc_cli_run (int    argc,
     }
 
   outputs = g_new0 (LscTensor *, n_out);
-  if (!lsc_model_run (model, (const LscTensor *const *) inputs->pdata, n_in, outputs, &error))
+  if (!lsc_cli_engine_run_once (&engine, model, (const LscTensor *const *) inputs->pdata, n_in,
+                                outputs, &error))
     return lsc_cli_fail (error);
 
   for (guint o = 0; o < n_out; o++)

@@ -14,6 +14,7 @@ typedef struct
 } Subcommand;
 
 static const Subcommand subcommands[] = {
+  { "bench", lsc_cli_bench, "Time inference (median, min, p90) with the planned SIMD engine" },
   { "info", lsc_cli_info, "Show a model's layers, output shapes, parameters and MACs" },
   { "predict", lsc_cli_predict, "Classify images with a model and print the top-k classes" },
   { "run", lsc_cli_run, "Run a model on .npy inputs and write .npy outputs" },

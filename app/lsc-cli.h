@@ -12,6 +12,8 @@ gboolean lsc_cli_dispatch     (int    argc,
                                int   *exit_status);
 
 /* Each subcommand; argv[0] is the subcommand name. */
+int      lsc_cli_bench        (int    argc,
+                               char **argv);
 int      lsc_cli_info         (int    argc,
                                char **argv);
 int      lsc_cli_predict      (int    argc,

@@ -1,12 +1,15 @@
 /* Every real Keras model in ../shared/models loads and matches the outputs
  * that an independent Keras implementation computed for the stored inputs:
- * max |ours − ref| ≤ 1e-4 × max (1, max |ref|) for every output. */
+ * max |ours − ref| ≤ 1e-4 × max (1, max |ref|) for every output — with the
+ * reference executor, and planned for every ISA this machine has, 1 and 2
+ * threads, both strategies, fusion on and off. */
 
 #include <math.h>
 #include <string.h>
 
 #include "model/lsc-hdf5.h"
 #include "model/lsc-model.h"
+#include "plan/lsc-executor.h"
 
 #include "lsc-test-util.h"
 
@@ -63,6 +66,83 @@ read_ref (const char *path,
 }
 
 static void
+assert_outputs_match (const char *what,
+                      RefCase    *ref,
+                      LscTensor **outputs)
+{
+  for (guint o = 0; o < ref->outputs->len; o++)
+    {
+      const LscTensor *want = g_ptr_array_index (ref->outputs, o);
+      float max_ref = 0.0f, max_diff = 0.0f;
+
+      g_assert_true (lsc_shape_equal (&outputs[o]->shape, &want->shape));
+      for (int64_t i = 0; i < lsc_tensor_numel (want); i++)
+        {
+          max_ref = fmaxf (max_ref, fabsf (want->data[i]));
+          max_diff = fmaxf (max_diff, fabsf (outputs[o]->data[i] - want->data[i]));
+        }
+      if (g_test_verbose ())
+        g_test_message ("%s output %u: max |diff| %.3g (max |ref| %.3g)", what, o, max_diff, max_ref);
+      if (!(max_diff <= 1e-4f * fmaxf (1.0f, max_ref)))
+        g_error ("%s output %u: max |diff| %g > 1e-4 × max (1, %g)", what, o, max_diff, max_ref);
+      g_clear_pointer (&outputs[o], lsc_tensor_free);
+    }
+}
+
+static void
+test_model_planned (gconstpointer data)
+{
+  const char *model_path = data;
+  g_autofree char *ref_path = g_strconcat (model_path, ".ref.h5", NULL);
+  g_autoptr(LscModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree LscTensor **outputs = NULL;
+  g_autofree LscShape *shapes = NULL;
+  const guint max_threads = MIN (2, g_get_num_processors ());
+  RefCase ref = { 0 };
+  guint n_configs = 0;
+
+  model = lsc_model_load (model_path, &error);
+  g_assert_no_error (error);
+  read_ref (ref_path, &ref);
+  outputs = g_new0 (LscTensor *, ref.outputs->len);
+  shapes = g_new0 (LscShape, ref.inputs->len);
+  for (guint i = 0; i < ref.inputs->len; i++)
+    shapes[i] = ((LscTensor *) g_ptr_array_index (ref.inputs, i))->shape;
+
+  for (LscIsa isa = 0; isa < LSC_ISA_COUNT; isa++)
+    for (int fuse = 0; fuse <= 1; fuse++)
+      {
+        LscPlanOptions plan_options = { isa, fuse };
+        g_autoptr(LscPlan) plan = NULL;
+
+        if (!lsc_isa_is_supported (isa))
+          continue;
+        plan = lsc_plan_new (model, shapes, ref.inputs->len, &plan_options, &error);
+        g_assert_no_error (error);
+
+        for (guint threads = 1; threads <= max_threads; threads++)
+          for (LscStrategy strategy = LSC_STRATEGY_INTRA; strategy <= LSC_STRATEGY_REPLICAS; strategy++)
+            {
+              LscExecutorOptions options = { threads, LSC_PIN_COMPACT, strategy };
+              g_autoptr(LscExecutor) executor = lsc_executor_new (plan, &options, &error);
+              g_autofree char *what = g_strdup_printf ("%s [%s, %s, %u thread(s), %s]", model_path,
+                                                       lsc_isa_to_string (isa),
+                                                       fuse ? "fused" : "unfused", threads,
+                                                       lsc_strategy_to_string (strategy));
+              g_assert_no_error (error);
+              g_assert_true (lsc_executor_run (executor, (const LscTensor *const *) ref.inputs->pdata,
+                                               ref.inputs->len, outputs, NULL, &error));
+              g_assert_no_error (error);
+              assert_outputs_match (what, &ref, outputs);
+              n_configs++;
+            }
+      }
+  g_assert_cmpuint (n_configs, >=, 4);
+  ref_case_clear (&ref);
+}
+
+static void
 test_model_matches_reference (gconstpointer data)
 {
   const char *model_path = data;
@@ -85,23 +165,7 @@ test_model_matches_reference (gconstpointer data)
                                 ref.inputs->len, outputs, &error));
   g_assert_no_error (error);
 
-  for (guint o = 0; o < ref.outputs->len; o++)
-    {
-      const LscTensor *want = g_ptr_array_index (ref.outputs, o);
-      float max_ref = 0.0f, max_diff = 0.0f;
-
-      g_assert_true (lsc_shape_equal (&outputs[o]->shape, &want->shape));
-      for (int64_t i = 0; i < lsc_tensor_numel (want); i++)
-        {
-          max_ref = fmaxf (max_ref, fabsf (want->data[i]));
-          max_diff = fmaxf (max_diff, fabsf (outputs[o]->data[i] - want->data[i]));
-        }
-      if (g_test_verbose ())
-        g_test_message ("%s output %u: max |diff| %.3g (max |ref| %.3g)", model_path, o, max_diff, max_ref);
-      g_assert_cmpfloat (max_diff, <=, 1e-4f * fmaxf (1.0f, max_ref));
-      lsc_tensor_free (outputs[o]);
-    }
-
+  assert_outputs_match (model_path, &ref, outputs);
   ref_case_clear (&ref);
 }
 
@@ -165,7 +229,11 @@ main (int   argc,
       g_autofree char *test_path = g_strdup_printf ("/models/%s", name);
 
       if (g_file_test (ref_path, G_FILE_TEST_EXISTS))
-        g_test_add_data_func_full (test_path, model_path, test_model_matches_reference, g_free);
+        {
+          g_autofree char *planned_path = g_strdup_printf ("/models/planned/%s", name);
+          g_test_add_data_func_full (planned_path, g_strdup (model_path), test_model_planned, g_free);
+          g_test_add_data_func_full (test_path, model_path, test_model_matches_reference, g_free);
+        }
       else if (strstr (name, "textvec") != NULL)
         g_test_add_data_func_full (test_path, model_path, test_textvectorization_refused, g_free);
       else
