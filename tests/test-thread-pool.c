@@ -943,6 +943,21 @@ test_pool_binding (void)
           g_assert_cmpint (hwloc_get_cpubind (topology, after, HWLOC_CPUBIND_THREAD), ==, 0);
           g_assert_true (hwloc_bitmap_isequal (after, caller_binding));
 
+          /* enter … leave: pinned for the whole sequence of jobs, the
+           * tiles still bound, and the caller's binding back after. */
+          lsc_thread_pool_enter (pool);
+          if (policies[p] != LSC_PIN_NONE)
+            {
+              g_assert_cmpint (hwloc_get_cpubind (topology, after, HWLOC_CPUBIND_THREAD), ==, 0);
+              g_assert_true (hwloc_bitmap_isequal (after, record.plan[0]));
+            }
+          for (int job = 0; job < 3; job++)
+            lsc_thread_pool_parallel_for (pool, 50, check_tile_binding, &record);
+          g_assert_cmpuint (atomic_load (&record.n_tiles_misbound), ==, 0);
+          lsc_thread_pool_leave (pool);
+          g_assert_cmpint (hwloc_get_cpubind (topology, after, HWLOC_CPUBIND_THREAD), ==, 0);
+          g_assert_true (hwloc_bitmap_isequal (after, caller_binding));
+
           lsc_thread_pool_free (pool);
           for (guint w = 0; w < n; w++)
             hwloc_bitmap_free (record.hwloc_binding[w]);

@@ -308,7 +308,10 @@ lsc_executor_run (LscExecutor            *executor,
   else
     {
       LscRunContext ctx = { plan->kernels, executor->pool };
+      /* Pinned once for all the layers, not once per layer. */
+      lsc_thread_pool_enter (executor->pool);
       run_replica (&job, &executor->replicas[0], 0, job.batch, &ctx);
+      lsc_thread_pool_leave (executor->pool);
     }
 
   if (job.cancelled)

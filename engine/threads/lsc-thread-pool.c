@@ -54,6 +54,8 @@ struct _LscThreadPool
   hwloc_bitmap_t  *cpusets;              /* n_threads entries; NULL for LSC_PIN_NONE */
   int             *worker_pu;            /* n_threads entries */
   hwloc_bitmap_t   caller_binding;       /* the caller's own binding, saved during a job */
+  gboolean         entered;              /* between lsc_thread_pool_enter and _leave */
+  gboolean         entered_pinned;       /* enter pinned the caller: leave restores */
   Worker          *workers;              /* n_threads entries; [0] is the caller, no thread */
   guint            n_started;            /* workers 1 .. n_started have a thread */
 
@@ -252,7 +254,7 @@ run_job (LscThreadPool *pool,
          gpointer       user_data,
          gsize          n_tiles)
 {
-  gboolean pinned = pin_caller (pool);
+  gboolean pinned = pool->entered ? FALSE : pin_caller (pool);
 
   pool->job_kind = kind;
   pool->job_fn = fn;
@@ -279,6 +281,22 @@ run_job (LscThreadPool *pool,
     }
 
   unpin_caller (pool, pinned);
+}
+
+void
+lsc_thread_pool_enter (LscThreadPool *pool)
+{
+  g_return_if_fail (!pool->entered);
+  pool->entered_pinned = pin_caller (pool);
+  pool->entered = TRUE;
+}
+
+void
+lsc_thread_pool_leave (LscThreadPool *pool)
+{
+  g_return_if_fail (pool->entered);
+  pool->entered = FALSE;
+  unpin_caller (pool, pool->entered_pinned);
 }
 
 static void

@@ -54,6 +54,12 @@ void           lsc_thread_pool_run_on_each   (LscThreadPool    *pool,
                                               LscTileFunc       fn,
                                               gpointer          user_data);
 
+/* Pins the caller to worker 0's core once for a sequence of jobs (one
+ * inference: a job per layer), so that the jobs in between neither pin nor
+ * restore it; lsc_thread_pool_leave restores its binding. Not nested. */
+void   lsc_thread_pool_enter (LscThreadPool *pool);
+void   lsc_thread_pool_leave (LscThreadPool *pool);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LscThreadPool, lsc_thread_pool_free)
 
 G_END_DECLS
