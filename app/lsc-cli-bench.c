@@ -92,7 +92,7 @@ lsc_cli_bench (int    argc,
   const LscExecutorOptions *exec_options;
   int batch = 1, runs = 30, warmup = 5;
   gboolean json = FALSE;
-  double median, min, p90, mean = 0.0;
+  double median, min, p90, mean = 0.0, t_load, t_plan;
   guint n_in, n_out;
   const GOptionEntry entries[] = {
     { "batch", 'b', 0, G_OPTION_ARG_INT, &batch, "Samples per run (default 1)", "B" },
@@ -118,7 +118,9 @@ lsc_cli_bench (int    argc,
       return lsc_cli_fail_message ("--batch must be 1…65536, --runs 1…1000000 and --warmup 0…1000000");
     }
 
+  t_load = now_ms ();
   model = lsc_model_load (argv[1], &error);
+  t_load = now_ms () - t_load;
   if (model == NULL || !make_inputs (model, batch, inputs, &error))
     goto fail;
   n_in = inputs->len;
@@ -126,7 +128,9 @@ lsc_cli_bench (int    argc,
   shapes = g_new0 (LscShape, n_in);
   for (guint i = 0; i < n_in; i++)
     shapes[i] = ((LscTensor *) g_ptr_array_index (inputs, i))->shape;
+  t_plan = now_ms ();
   executor = lsc_cli_engine_prepare (&engine, model, shapes, n_in, &error);
+  t_plan = now_ms () - t_plan;
   if (executor == NULL)
     goto fail;
   plan = lsc_executor_get_plan (executor);
@@ -190,6 +194,10 @@ lsc_cli_bench (int    argc,
       json_builder_add_double_value (b, p90);
       json_builder_set_member_name (b, "mean_ms");
       json_builder_add_double_value (b, mean);
+      json_builder_set_member_name (b, "load_ms");
+      json_builder_add_double_value (b, t_load);
+      json_builder_set_member_name (b, "plan_ms");
+      json_builder_add_double_value (b, t_plan);
       json_builder_set_member_name (b, "arena_bytes");
       json_builder_add_int_value (b, lsc_plan_get_arena_bytes (plan));
       json_builder_end_object (b);
@@ -206,6 +214,8 @@ lsc_cli_bench (int    argc,
                lsc_pin_policy_to_string (exec_options->pin),
                lsc_isa_to_string (lsc_plan_get_isa (plan)),
                lsc_plan_get_fuse (plan) ? "fused" : "unfused");
+      g_print ("Loaded in %.1f ms; planned (weights packed, threads started, arena bound) in %.1f ms\n",
+               t_load, t_plan);
       g_print ("%d timed runs after %d warm-up: median %.3f ms, min %.3f ms, p90 %.3f ms (mean %.3f ms)\n",
                runs, warmup, median, min, p90, mean);
       g_print ("Throughput at the median: %.1f samples/s\n", batch * 1000.0 / median);

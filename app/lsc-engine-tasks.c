@@ -2,6 +2,8 @@
 
 #include "lsc-engine-tasks.h"
 
+#include "plan/lsc-executor.h"
+
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <string.h>
@@ -408,6 +410,32 @@ load_thumbnail (const char *path)
   return gdk_pixbuf_apply_embedded_orientation (pixbuf);
 }
 
+
+/* Predictions run on the planned SIMD engine with the best ISA, one
+ * thread (the window stays responsive on the other cores). */
+static gboolean
+run_planned (LscModel   *model,
+             LscTensor  *batch,
+             LscTensor **outputs,
+             GError    **error)
+{
+  LscPlanOptions plan_options;
+  LscExecutorOptions options;
+  g_autoptr(LscPlan) plan = NULL;
+  g_autoptr(LscExecutor) executor = NULL;
+
+  lsc_plan_options_init (&plan_options);
+  lsc_executor_options_init (&options);
+  options.pin = LSC_PIN_NONE;
+  plan = lsc_plan_new (model, &batch->shape, 1, &plan_options, error);
+  if (plan == NULL)
+    return FALSE;
+  executor = lsc_executor_new (plan, &options, error);
+  if (executor == NULL)
+    return FALSE;
+  return lsc_executor_run (executor, (const LscTensor *const *) &batch, 1, outputs, NULL, error);
+}
+
 static gboolean
 classify_one (ClassifyData   *data,
               const char     *path,
@@ -433,7 +461,7 @@ classify_one (ClassifyData   *data,
 
   outputs = g_new0 (LscTensor *, MAX (n_outputs, 1));
   g_mutex_lock (&run_lock);
-  ok = lsc_model_run (data->model, (const LscTensor *const *) &batch, 1, outputs, error);
+  ok = run_planned (data->model, batch, outputs, error);
   g_mutex_unlock (&run_lock);
   if (ok)
     *top = lsc_predictions_top_k (outputs[0], LSC_N_TOP_PREDICTIONS, k);
