@@ -13,7 +13,7 @@
 
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 function fail (message) {
@@ -24,7 +24,7 @@ function fail (message) {
 function loadOrt () {
   const bases = [process.env.ORT_BENCH_PREFIX, dirname (fileURLToPath (import.meta.url)), process.cwd ()];
   for (const base of bases.filter (Boolean)) {
-    const require = createRequire (join (base, 'package.json'));
+    const require = createRequire (join (resolve (base), 'package.json'));
     try {
       return require ('onnxruntime-node');
     } catch (e) {
