@@ -16,6 +16,7 @@ typedef __m256 LscVMask;        /* a comparison result, all-ones lanes */
 typedef __m256i LscVTail;       /* the first n lanes */
 
 #define LSC_VLEN 8
+#define LSC_VREGS 16            /* vector registers */
 #define LSC_SIMD_FMA 1
 #define LSC_SIMD_KERNEL(op) lsc_f32_##op##__avx2
 

@@ -16,6 +16,7 @@ typedef __mmask16 LscVMask;     /* a comparison result */
 typedef __mmask16 LscVTail;     /* the first n lanes */
 
 #define LSC_VLEN 16
+#define LSC_VREGS 32            /* vector registers */
 #define LSC_SIMD_FMA 1
 #define LSC_SIMD_KERNEL(op) lsc_f32_##op##__avx512
 

@@ -16,6 +16,7 @@ typedef __m128 LscVMask;        /* a comparison result, all-ones lanes */
 typedef size_t LscVTail;        /* the first n lanes */
 
 #define LSC_VLEN 4
+#define LSC_VREGS 16            /* vector registers */
 #define LSC_SIMD_FMA 0
 #define LSC_SIMD_KERNEL(op) lsc_f32_##op##__sse4
 
