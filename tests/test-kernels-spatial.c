@@ -6,9 +6,9 @@
  * pointers point at a NaN-filled first image, so a forgotten offset shows,
  * and the zero buffer is followed by NaN at the offset, so an offset added
  * to it shows), every clamp range, channel counts that hit every register
- * block and tail, windows larger than one pass (ks > 32), inputs and weights
- * ending at an inaccessible page and outputs inside canaries; against naive
- * loops written here.
+ * block and tail, 1 to 70 taps (9: the 3 × 3 path that keeps weights in
+ * registers), inputs and weights ending at an inaccessible page and
+ * outputs inside canaries; against naive loops written here.
  *
  * Layer level: whole depthwise convolutions and poolings (SAME and VALID,
  * strides 1 and 2, odd sizes, batch 2 through input_offset) driven row by
