@@ -1,4 +1,5 @@
 #include "kernels/scalar/lsc-kernels-scalar.h"
+#include "kernels/sse4/lsc-simd-sse4.h"
 
 /* The sse4 table: its own kernels where it has them, the scalar ones
  * elsewhere (their names say so). */
@@ -6,19 +7,19 @@ const LscKernelTable lsc_kernels_sse4 = {
   .isa = LSC_ISA_SSE4,
   .gemm = { lsc_f32_gemm_4x4__scalar, "f32_gemm_4x4__scalar", 4, 4 },
   .igemm = { lsc_f32_igemm_4x4__scalar, "f32_igemm_4x4__scalar", 4, 4 },
-  .dwconv = LSC_KERNEL (f32_dwconv__scalar),
-  .maxpool = LSC_KERNEL (f32_maxpool__scalar),
-  .avgpool = LSC_KERNEL (f32_avgpool__scalar),
-  .gavgpool = LSC_KERNEL (f32_gavgpool__scalar),
-  .vadd = LSC_KERNEL (f32_vadd__scalar),
-  .vsub = LSC_KERNEL (f32_vsub__scalar),
-  .vmul = LSC_KERNEL (f32_vmul__scalar),
-  .vmax = LSC_KERNEL (f32_vmax__scalar),
-  .vmin = LSC_KERNEL (f32_vmin__scalar),
-  .vclamp = LSC_KERNEL (f32_vclamp__scalar),
-  .vlrelu = LSC_KERNEL (f32_vlrelu__scalar),
-  .vsigmoid = LSC_KERNEL (f32_vsigmoid__scalar),
-  .vswish = LSC_KERNEL (f32_vswish__scalar),
-  .vtanh = LSC_KERNEL (f32_vtanh__scalar),
-  .vaffine = LSC_KERNEL (f32_vaffine__scalar),
+  .dwconv = LSC_KERNEL (f32_dwconv__sse4),
+  .maxpool = LSC_KERNEL (f32_maxpool__sse4),
+  .avgpool = LSC_KERNEL (f32_avgpool__sse4),
+  .gavgpool = LSC_KERNEL (f32_gavgpool__sse4),
+  .vadd = LSC_KERNEL (f32_vadd__sse4),
+  .vsub = LSC_KERNEL (f32_vsub__sse4),
+  .vmul = LSC_KERNEL (f32_vmul__sse4),
+  .vmax = LSC_KERNEL (f32_vmax__sse4),
+  .vmin = LSC_KERNEL (f32_vmin__sse4),
+  .vclamp = LSC_KERNEL (f32_vclamp__sse4),
+  .vlrelu = LSC_KERNEL (f32_vlrelu__sse4),
+  .vsigmoid = LSC_KERNEL (f32_vsigmoid__sse4),
+  .vswish = LSC_KERNEL (f32_vswish__sse4),
+  .vtanh = LSC_KERNEL (f32_vtanh__sse4),
+  .vaffine = LSC_KERNEL (f32_vaffine__sse4),
 };

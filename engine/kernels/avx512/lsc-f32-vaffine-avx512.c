@@ -1,0 +1,5 @@
+/* Per-channel affine map, avx512: the shared body over this ISA's vectors. */
+
+#include "kernels/avx512/lsc-simd-avx512.h"
+
+#include "kernels/simd/lsc-f32-vaffine-simd.h"

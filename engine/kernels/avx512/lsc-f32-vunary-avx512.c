@@ -1,0 +1,5 @@
+/* Elementwise clamp, leaky ReLU, sigmoid, swish, tanh, avx512: the shared body over this ISA's vectors. */
+
+#include "kernels/avx512/lsc-simd-avx512.h"
+
+#include "kernels/simd/lsc-f32-vunary-simd.h"

@@ -1,0 +1,5 @@
+/* Max, average and global average pooling, sse4: the shared body over this ISA's vectors. */
+
+#include "kernels/sse4/lsc-simd-sse4.h"
+
+#include "kernels/simd/lsc-f32-pool-simd.h"
