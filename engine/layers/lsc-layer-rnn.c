@@ -325,19 +325,8 @@ weight_data (const LscLayer *layer,
   return lsc_layer_get_weight (layer, index)->data;
 }
 
-/* The weights in the standard layout of lsc-ref-rnn.h, as new arrays:
- * kernel (in, G*u), recurrent (u, G*u), input_bias (G*u) or NULL,
- * recurrent_bias (G*u) or NULL (GRU with reset_after only). */
-typedef struct
-{
-  float *kernel;
-  float *recurrent_kernel;
-  float *input_bias;
-  float *recurrent_bias;
-} StandardWeights;
-
-static void
-standard_weights_clear (StandardWeights *w)
+void
+lsc_rnn_standard_weights_clear (LscRnnStandardWeights *w)
 {
   g_clear_pointer (&w->kernel, g_free);
   g_clear_pointer (&w->recurrent_kernel, g_free);
@@ -352,10 +341,10 @@ copy_floats (const float *data,
   return g_memdup2 (data, (gsize) n * sizeof (float));
 }
 
-static void
-gather_standard_weights (const LscLayer  *layer,
-                         int64_t          in,
-                         StandardWeights *w)
+void
+lsc_rnn_gather_standard_weights (const LscLayer        *layer,
+                                 int64_t                in,
+                                 LscRnnStandardWeights *w)
 {
   const LscRnnParams *params = layer->params;
   const int64_t u = params->units;
@@ -467,9 +456,9 @@ rnn_run (const LscLayer         *layer,
     .go_backwards = params->go_backwards,
     .return_sequences = params->return_sequences,
   };
-  StandardWeights w;
+  LscRnnStandardWeights w;
 
-  gather_standard_weights (layer, config.input_dim, &w);
+  lsc_rnn_gather_standard_weights (layer, config.input_dim, &w);
 
   switch (params->cell)
     {
@@ -486,7 +475,7 @@ rnn_run (const LscLayer         *layer,
       break;
     }
 
-  standard_weights_clear (&w);
+  lsc_rnn_standard_weights_clear (&w);
 }
 
 int64_t

@@ -57,4 +57,22 @@ int64_t  lsc_rnn_count_macs_for           (const LscRnnParams *params,
                                            int64_t             input_dim,
                                            int64_t             time);
 
+/* The weights in the standard layout of lsc-ref-rnn.h (whatever layout the
+ * file has), as new arrays: kernel (in, G*u), recurrent_kernel (u, G*u),
+ * input_bias (G*u) or NULL, recurrent_bias (G*u) or NULL (GRU with
+ * reset_after only). Used by the reference run and by the planner, which
+ * packs them once. */
+typedef struct
+{
+  float *kernel;
+  float *recurrent_kernel;
+  float *input_bias;
+  float *recurrent_bias;
+} LscRnnStandardWeights;
+
+void     lsc_rnn_gather_standard_weights  (const LscLayer        *layer,
+                                           int64_t                input_dim,
+                                           LscRnnStandardWeights *weights);
+void     lsc_rnn_standard_weights_clear   (LscRnnStandardWeights *weights);
+
 G_END_DECLS

@@ -138,6 +138,7 @@ LscOp    *_lsc_op_conv_plan        (const LscOpRequest *request);   /* Conv1D/2D
 LscOp    *_lsc_op_dwconv_plan      (const LscOpRequest *request);
 LscOp    *_lsc_op_pool_plan        (const LscOpRequest *request);
 LscOp    *_lsc_op_elementwise_plan (const LscOpRequest *request);   /* merges, activations, BN */
+LscOp    *_lsc_op_rnn_plan         (const LscOpRequest *request);   /* SimpleRNN, LSTM, GRU, Bidirectional */
 LscOp    *_lsc_op_ref_plan         (const LscOpRequest *request);   /* any layer */
 
 /* Helpers shared by the op files. */

@@ -183,6 +183,8 @@ plan_fast_op (const LscOpRequest *request)
            || layer->ops->kind == LSC_LAYER_KIND_ACTIVATION
            || layer->ops->kind == LSC_LAYER_KIND_NORMALIZATION)
     op = _lsc_op_elementwise_plan (request);
+  else if (layer->ops->kind == LSC_LAYER_KIND_RECURRENT)
+    op = _lsc_op_rnn_plan (request);
 
   return op;
 }
