@@ -1,12 +1,13 @@
 #include "kernels/scalar/lsc-kernels-scalar.h"
 #include "kernels/avx2/lsc-simd-avx2.h"
+#include "kernels/avx2/lsc-gemm-avx2.h"
 
 /* The avx2 table: its own kernels where it has them, the scalar ones
  * elsewhere (their names say so). */
 const LscKernelTable lsc_kernels_avx2 = {
   .isa = LSC_ISA_AVX2,
-  .gemm = { lsc_f32_gemm_4x4__scalar, "f32_gemm_4x4__scalar", 4, 4 },
-  .igemm = { lsc_f32_igemm_4x4__scalar, "f32_igemm_4x4__scalar", 4, 4 },
+  .gemm = { lsc_f32_gemm_6x16__avx2, "f32_gemm_6x16__avx2", 6, 16 },
+  .igemm = { lsc_f32_igemm_6x16__avx2, "f32_igemm_6x16__avx2", 6, 16 },
   .dwconv = LSC_KERNEL (f32_dwconv__avx2),
   .maxpool = LSC_KERNEL (f32_maxpool__avx2),
   .avgpool = LSC_KERNEL (f32_avgpool__avx2),

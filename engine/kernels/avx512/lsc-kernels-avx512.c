@@ -1,12 +1,13 @@
 #include "kernels/scalar/lsc-kernels-scalar.h"
 #include "kernels/avx512/lsc-simd-avx512.h"
+#include "kernels/avx512/lsc-gemm-avx512.h"
 
 /* The avx512 table: its own kernels where it has them, the scalar ones
  * elsewhere (their names say so). */
 const LscKernelTable lsc_kernels_avx512 = {
   .isa = LSC_ISA_AVX512,
-  .gemm = { lsc_f32_gemm_4x4__scalar, "f32_gemm_4x4__scalar", 4, 4 },
-  .igemm = { lsc_f32_igemm_4x4__scalar, "f32_igemm_4x4__scalar", 4, 4 },
+  .gemm = { lsc_f32_gemm_7x32__avx512, "f32_gemm_7x32__avx512", 7, 32 },
+  .igemm = { lsc_f32_igemm_7x32__avx512, "f32_igemm_7x32__avx512", 7, 32 },
   .dwconv = LSC_KERNEL (f32_dwconv__avx512),
   .maxpool = LSC_KERNEL (f32_maxpool__avx512),
   .avgpool = LSC_KERNEL (f32_avgpool__avx512),

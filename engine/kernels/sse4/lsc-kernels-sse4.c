@@ -1,12 +1,13 @@
 #include "kernels/scalar/lsc-kernels-scalar.h"
 #include "kernels/sse4/lsc-simd-sse4.h"
+#include "kernels/sse4/lsc-gemm-sse4.h"
 
 /* The sse4 table: its own kernels where it has them, the scalar ones
  * elsewhere (their names say so). */
 const LscKernelTable lsc_kernels_sse4 = {
   .isa = LSC_ISA_SSE4,
-  .gemm = { lsc_f32_gemm_4x4__scalar, "f32_gemm_4x4__scalar", 4, 4 },
-  .igemm = { lsc_f32_igemm_4x4__scalar, "f32_igemm_4x4__scalar", 4, 4 },
+  .gemm = { lsc_f32_gemm_4x8__sse4, "f32_gemm_4x8__sse4", 4, 8 },
+  .igemm = { lsc_f32_igemm_4x8__sse4, "f32_igemm_4x8__sse4", 4, 8 },
   .dwconv = LSC_KERNEL (f32_dwconv__sse4),
   .maxpool = LSC_KERNEL (f32_maxpool__sse4),
   .avgpool = LSC_KERNEL (f32_avgpool__sse4),
