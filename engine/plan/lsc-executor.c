@@ -275,7 +275,12 @@ lsc_executor_run (LscExecutor            *executor,
   LscPlan *plan = executor->plan;
   LscModel *model = plan->model;
   const guint n_outputs = lsc_model_get_n_outputs (model);
-  g_autofree gboolean *created = g_new0 (gboolean, n_outputs);
+  /* Which outputs this run created (freed again on failure); no heap
+   * allocation for the usual few outputs, so a steady-state run allocates
+   * nothing at all. */
+  gboolean created_small[16] = { FALSE };
+  g_autofree gboolean *created_large = n_outputs > G_N_ELEMENTS (created_small) ? g_new0 (gboolean, n_outputs) : NULL;
+  gboolean *created = created_large != NULL ? created_large : created_small;
   RunJob job = { executor, inputs, outputs, 0, cancellable, FALSE };
 
   if (!check_inputs (executor, inputs, n_inputs, error))

@@ -1,9 +1,11 @@
-/* For pthread_setname_np. */
+/* For pthread_setname_np and sched_{get,set}affinity. */
 #define _GNU_SOURCE
 
 #include "lsc-thread-pool.h"
 
 #include <errno.h>
+#include <hwloc/glibc-sched.h>
+#include <sched.h>
 #include <limits.h>
 #include <linux/futex.h>
 #include <pthread.h>
@@ -53,7 +55,11 @@ struct _LscThreadPool
   gboolean         bind;                 /* policy pins and topology is this machine */
   hwloc_bitmap_t  *cpusets;              /* n_threads entries; NULL for LSC_PIN_NONE */
   int             *worker_pu;            /* n_threads entries */
-  hwloc_bitmap_t   caller_binding;       /* the caller's own binding, saved during a job */
+  /* The caller's affinity, saved during a job, and worker 0's, as glibc
+   * cpu_set_t: sched_{get,set}affinity on them never allocate (hwloc's
+   * thread binding calls do), so a steady-state run allocates nothing. */
+  cpu_set_t        caller_affinity;
+  cpu_set_t        worker0_affinity;
   gboolean         entered;              /* between lsc_thread_pool_enter and _leave */
   gboolean         entered_pinned;       /* enter pinned the caller: leave restores */
   Worker          *workers;              /* n_threads entries; [0] is the caller, no thread */
@@ -230,13 +236,13 @@ pin_caller (LscThreadPool *pool)
 {
   if (!pool->bind)
     return FALSE;
-  if (hwloc_get_cpubind (pool->topology, pool->caller_binding, HWLOC_CPUBIND_THREAD) < 0)
+  if (sched_getaffinity (0, sizeof (cpu_set_t), &pool->caller_affinity) < 0)
     return FALSE;
   /* A caller that is already where worker 0 belongs (a dedicated, pinned
    * inference thread) costs no further system call. */
-  if (hwloc_bitmap_isequal (pool->caller_binding, pool->cpusets[0]))
+  if (CPU_EQUAL (&pool->caller_affinity, &pool->worker0_affinity))
     return FALSE;
-  return hwloc_set_cpubind (pool->topology, pool->cpusets[0], HWLOC_CPUBIND_THREAD) == 0;
+  return sched_setaffinity (0, sizeof (cpu_set_t), &pool->worker0_affinity) == 0;
 }
 
 static void
@@ -244,7 +250,7 @@ unpin_caller (LscThreadPool *pool,
               gboolean       pinned)
 {
   if (pinned)
-    hwloc_set_cpubind (pool->topology, pool->caller_binding, HWLOC_CPUBIND_THREAD);
+    sched_setaffinity (0, sizeof (cpu_set_t), &pool->caller_affinity);
 }
 
 static void
@@ -410,7 +416,9 @@ lsc_thread_pool_new (guint              n_threads,
    * plan is still computed (and reported), but binding to it would be
    * meaningless. */
   pool->bind = policy != LSC_PIN_NONE && hwloc_topology_is_thissystem (pool->topology);
-  pool->caller_binding = hwloc_bitmap_alloc ();
+  if (pool->bind)
+    hwloc_cpuset_to_glibc_sched_affinity (pool->topology, pool->cpusets[0],
+                                          &pool->worker0_affinity, sizeof (cpu_set_t));
 
   pool->workers = g_new0 (Worker, n_threads);
   for (guint i = 1; i < n_threads; i++)
@@ -436,8 +444,6 @@ lsc_thread_pool_free (LscThreadPool *pool)
   g_free (pool->cpusets);
   g_free (pool->worker_pu);
   g_free (pool->workers);
-  if (pool->caller_binding != NULL)
-    hwloc_bitmap_free (pool->caller_binding);
   if (pool->owns_topology)
     hwloc_topology_destroy (pool->topology);
   g_aligned_free (pool);
