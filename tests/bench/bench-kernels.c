@@ -256,7 +256,8 @@ typedef struct
   int in_hw, cin, cout, kernel, stride;
 } ConvShape;
 
-/* Batch 1, SAME padding, square images and kernels. */
+/* Batch 1, SAME padding, square images and kernels; the classifiers (Dense
+ * layers) as 1×1 convolutions of a 1×1 image. */
 static const ConvShape shapes[] = {
   { "resnet50", "conv1 7x7/2", 224, 3, 64, 7, 2 },
   { "resnet50", "56 1x1 64>64", 56, 64, 64, 1, 1 },
@@ -272,6 +273,7 @@ static const ConvShape shapes[] = {
   { "resnet50", "7 3x3 512", 7, 512, 512, 3, 1 },
   { "resnet50", "7 1x1 512>2048", 7, 512, 2048, 1, 1 },
   { "resnet50", "7 1x1 2048>512", 7, 2048, 512, 1, 1 },
+  { "resnet50", "fc 2048>1000", 1, 2048, 1000, 1, 1 },   /* M = 1: the GEMV path */
   { "mobilenetv2", "112 1x1 32>16", 112, 32, 16, 1, 1 },
   { "mobilenetv2", "112 1x1 16>96", 112, 16, 96, 1, 1 },
   { "mobilenetv2", "56 1x1 96>24", 56, 96, 24, 1, 1 },
@@ -285,6 +287,7 @@ static const ConvShape shapes[] = {
   { "mobilenetv2", "7 1x1 160>960", 7, 160, 960, 1, 1 },
   { "mobilenetv2", "7 1x1 960>160", 7, 960, 160, 1, 1 },
   { "mobilenetv2", "7 1x1 320>1280", 7, 320, 1280, 1, 1 },
+  { "mobilenetv2", "fc 1280>1000", 1, 1280, 1000, 1, 1 },
 };
 
 /* One convolution with its inputs, ready to run. */

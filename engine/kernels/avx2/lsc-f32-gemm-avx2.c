@@ -127,6 +127,42 @@ gemm_nv (size_t MR, size_t NV, size_t nc, size_t kc, const float *rows[MAX_MR], 
   store_tile (MR, NV, acc, out, nc, minmax);
 }
 
+/* mr = 1 (a Dense layer or an RNN step at batch 1): the MR-row body would
+ * compute that row MR times over, its FMAs waiting on each other. One row
+ * instead, with four accumulator sets taking k mod 4, summed at the end. */
+INLINE void
+gemv_nv (size_t NV, size_t nc, size_t kc, const float *a, const float *w, float *c,
+         const LscMinMax *minmax)
+{
+  __m256 acc[MAX_MR][2];
+  float *out[MAX_MR] = { c };
+  size_t k = 0;
+
+  init_acc (1, NV, acc, w);
+  UNROLL for (size_t s = 1; s < 4; s++)
+    UNROLL for (size_t j = 0; j < NV; j++)
+      acc[s][j] = _mm256_setzero_ps ();
+  w += NR;
+  for (; k + 4 <= kc; k += 4)
+    UNROLL for (size_t s = 0; s < 4; s++, w += NR)
+      {
+        const __m256 av = _mm256_set1_ps (a[k + s]);
+
+        UNROLL for (size_t j = 0; j < NV; j++)
+          acc[s][j] = _mm256_fmadd_ps(av, _mm256_loadu_ps (w + 8 * j), acc[s][j]);
+      }
+  for (; k < kc; k++, w += NR)
+    {
+      const __m256 av = _mm256_set1_ps (a[k]);
+
+      UNROLL for (size_t j = 0; j < NV; j++)
+        acc[0][j] = _mm256_fmadd_ps(av, _mm256_loadu_ps (w + 8 * j), acc[0][j]);
+    }
+  UNROLL for (size_t j = 0; j < NV; j++)
+    acc[0][j] = _mm256_add_ps (_mm256_add_ps (acc[0][j], acc[1][j]), _mm256_add_ps (acc[2][j], acc[3][j]));
+  store_tile (1, NV, acc, out, nc, minmax);
+}
+
 INLINE void
 gemm (size_t MR, size_t mr, size_t nc, size_t kc, const float *a, size_t a_stride,
       const float *w, float *c, size_t c_stride, const LscMinMax *minmax)
@@ -134,6 +170,14 @@ gemm (size_t MR, size_t mr, size_t nc, size_t kc, const float *a, size_t a_strid
   const float *rows[MAX_MR];
   float *out[MAX_MR];
 
+  if (mr == 1)
+    {
+      if (nc > 8)
+        gemv_nv (2, nc, kc, a, w, c, minmax);
+      else
+        gemv_nv (1, nc, kc, a, w, c, minmax);
+      return;
+    }
   rows[0] = a;
   out[0] = c;
   UNROLL for (size_t r = 1; r < MR; r++)

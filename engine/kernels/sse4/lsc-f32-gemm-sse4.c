@@ -102,6 +102,40 @@ store_tile (size_t MR, __m128 acc[MAX_MR][2], float *out[MAX_MR], size_t nc,
     }
 }
 
+/* mr = 1 (a Dense layer or an RNN step at batch 1): the MR-row body would
+ * compute that row MR times over, its adds waiting on each other. One row
+ * instead, with four accumulator sets taking k mod 4, summed at the end. */
+INLINE void
+gemv (size_t nc, size_t kc, const float *a, const float *w, float *c, const LscMinMax *minmax)
+{
+  __m128 acc[MAX_MR][2];
+  float *out[MAX_MR] = { c };
+  size_t k = 0;
+
+  init_acc (1, acc, w);
+  UNROLL for (size_t s = 1; s < 4; s++)
+    acc[s][0] = acc[s][1] = _mm_setzero_ps ();
+  w += NR;
+  for (; k + 4 <= kc; k += 4)
+    UNROLL for (size_t s = 0; s < 4; s++, w += NR)
+      {
+        const __m128 av = _mm_load1_ps (a + k + s);
+
+        acc[s][0] = _mm_add_ps (acc[s][0], _mm_mul_ps (av, _mm_loadu_ps (w)));
+        acc[s][1] = _mm_add_ps (acc[s][1], _mm_mul_ps (av, _mm_loadu_ps (w + 4)));
+      }
+  for (; k < kc; k++, w += NR)
+    {
+      const __m128 av = _mm_load1_ps (a + k);
+
+      acc[0][0] = _mm_add_ps (acc[0][0], _mm_mul_ps (av, _mm_loadu_ps (w)));
+      acc[0][1] = _mm_add_ps (acc[0][1], _mm_mul_ps (av, _mm_loadu_ps (w + 4)));
+    }
+  UNROLL for (size_t j = 0; j < 2; j++)
+    acc[0][j] = _mm_add_ps (_mm_add_ps (acc[0][j], acc[1][j]), _mm_add_ps (acc[2][j], acc[3][j]));
+  store_tile (1, acc, out, nc, minmax);
+}
+
 INLINE void
 gemm (size_t MR, size_t mr, size_t nc, size_t kc, const float *a, size_t a_stride,
       const float *w, float *c, size_t c_stride, const LscMinMax *minmax)
@@ -110,6 +144,11 @@ gemm (size_t MR, size_t mr, size_t nc, size_t kc, const float *a, size_t a_strid
   float *out[MAX_MR];
   __m128 acc[MAX_MR][2];
 
+  if (mr == 1)
+    {
+      gemv (nc, kc, a, w, c, minmax);
+      return;
+    }
   rows[0] = a;
   out[0] = c;
   UNROLL for (size_t r = 1; r < MR; r++)
