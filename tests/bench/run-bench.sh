@@ -194,6 +194,15 @@ for m in "${models[@]}"; do
   done
 done
 
+# The GEMM microkernels next to OpenBLAS on the convolution shapes of both
+# models. OpenBLAS picks its own best core: an OPENBLAS_CORETYPE or
+# OPENBLAS_L2_SIZE in the environment would handicap it.
+if [ -x build/tests/bench-kernels ]; then
+  echo
+  echo "== kernels: GFLOP/s and % of the measured FMA peak, one thread, next to OpenBLAS cblas_sgemm =="
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE build/tests/bench-kernels --best-call || status=1
+fi
+
 if [ ${#ratios[@]} -gt 0 ]; then
   echo
   printf '%s\n' "${ratios[@]}"
