@@ -226,7 +226,7 @@ test_fusion_on_mobilenetv2 (void)
   g_autoptr(LscModel) model = load_zoo (&zc);
   g_autoptr(LscPlan) fused = plan_for (model, lsc_isa_detect (), TRUE);
   g_autoptr(LscPlan) unfused = plan_for (model, lsc_isa_detect (), FALSE);
-  guint n_bn = 0, n_relu = 0, n_pad = 0, computing = 0;
+  guint n_bn = 0, n_relu = 0, n_pad = 0, n_add = 0, computing = 0;
 
   for (guint i = 0; i < lsc_model_get_n_nodes (model); i++)
     {
@@ -235,6 +235,7 @@ test_fusion_on_mobilenetv2 (void)
       n_bn += g_str_equal (cls, "BatchNormalization");
       n_relu += g_str_equal (cls, "ReLU");
       n_pad += g_str_equal (cls, "ZeroPadding2D");
+      n_add += g_str_equal (cls, "Add");
       computing += kind != LSC_LAYER_KIND_INPUT && kind != LSC_LAYER_KIND_IDENTITY
                    && kind != LSC_LAYER_KIND_RESHAPE;
     }
@@ -242,19 +243,22 @@ test_fusion_on_mobilenetv2 (void)
   g_assert_cmpuint (n_bn, ==, 52);
   g_assert_cmpuint (n_relu, ==, 35);
   g_assert_cmpuint (n_pad, ==, 4);
+  g_assert_cmpuint (n_add, ==, 10);
 
   /* Unfused: one op per computing layer, each attributed to itself. */
   g_assert_cmpuint (lsc_plan_get_n_steps (unfused), ==, computing);
   g_assert_cmpuint (count_class (model, unfused, "BatchNormalization", TRUE), ==, n_bn);
 
-  /* Fused: every BatchNorm, ReLU and padding folded into the convolution
-   * before (or after) it, never alone, and still attributed. */
+  /* Fused: every BatchNorm, ReLU, padding and residual Add folded into the
+   * convolution before (or after) it, never alone, and still attributed. */
+  g_assert_cmpuint (count_class (model, fused, "Add", TRUE), ==, 0);
+  g_assert_cmpuint (count_class (model, fused, "Add", FALSE), ==, n_add);
   g_assert_cmpuint (count_class (model, fused, "BatchNormalization", TRUE), ==, 0);
   g_assert_cmpuint (count_class (model, fused, "ReLU", TRUE), ==, 0);
   g_assert_cmpuint (count_class (model, fused, "ZeroPadding2D", TRUE), ==, 0);
   g_assert_cmpuint (count_class (model, fused, "BatchNormalization", FALSE), ==, n_bn);
   g_assert_cmpuint (count_class (model, fused, "ReLU", FALSE), ==, n_relu);
-  g_assert_cmpuint (lsc_plan_get_n_steps (fused), ==, computing - n_bn - n_relu - n_pad);
+  g_assert_cmpuint (lsc_plan_get_n_steps (fused), ==, computing - n_bn - n_relu - n_pad - n_add);
 
   /* Every node that computes maps to a step; the step lists it. */
   for (guint i = 0; i < lsc_model_get_n_nodes (model); i++)

@@ -1,5 +1,6 @@
 #include "plan/lsc-plan-private.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "kernels/lsc-gemm.h"
@@ -29,6 +30,8 @@ typedef struct
   float             *packed;
   LscEpilogue        epilogue;
   LscActivation      row_activation;   /* softmax: over whole rows, after the tiles */
+  gboolean           residual;         /* + input 1 (same shape as the output) before the clamp */
+  LscMinMax          kernel_clamp;     /* the kernel's: the epilogue's, or none with a residual */
   const float       *zero;
 } ConvData;
 
@@ -118,7 +121,7 @@ conv_tile (gpointer user_data,
       mc = MIN (d->mt, run->total_rows - m0);
       c = run->bound->out;
       lsc_gemm_compute_tile (k, m0, mc, n0, nc, d->kc, run->bound->in[0], d->kc,
-                             d->packed, c, d->n, &d->epilogue.clamp);
+                             d->packed, c, d->n, &d->kernel_clamp);
     }
   else
     {
@@ -127,7 +130,15 @@ conv_tile (gpointer user_data,
       c = run->bound->out + image * d->out_sample;
       lsc_igemm_compute_tile (k, m0, mc, n0, nc, d->kc, d->ks, run->bound->state,
                               image * d->in_sample, d->zero, d->packed, c, d->n,
-                              &d->epilogue.clamp);
+                              &d->kernel_clamp);
+    }
+  if (d->residual)
+    {
+      /* The residual rows sit where the output rows do. */
+      const float *res = run->bound->in[1] + (c - run->bound->out) + m0 * d->n + n0;
+      float *y = c + m0 * d->n + n0;
+      for (size_t r = 0; r < mc; r++, res += d->n, y += d->n)
+        k->vadd.fn (nc, y, res, y, &d->epilogue.clamp);
     }
   _lsc_epilogue_apply_post (&d->epilogue, k, c + m0 * d->n + n0, mc, nc, d->n);
 }
@@ -269,6 +280,13 @@ _lsc_op_conv_plan (const LscOpRequest *request)
       d->row_activation = activation;
     }
 
+  d->kernel_clamp = d->epilogue.clamp;
+  if (request->add_node != G_MAXUINT)
+    {
+      d->residual = TRUE;
+      d->kernel_clamp.min = -INFINITY;
+      d->kernel_clamp.max = INFINITY;
+    }
   d->in_sample = _lsc_shape_sample_size (&request->shapes[node->inputs[0]]);
   if (request->pad_node != G_MAXUINT)
     d->in_sample = _lsc_shape_sample_size (&request->shapes[lsc_model_get_node (request->model, request->pad_node)->inputs[0]]);

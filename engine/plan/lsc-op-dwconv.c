@@ -114,7 +114,7 @@ _lsc_op_dwconv_plan (const LscOpRequest *request)
   DwconvData *d;
   LscOp *op;
 
-  if (p->depth_multiplier != 1 || node->n_inputs != 1)
+  if (p->depth_multiplier != 1 || node->n_inputs != 1 || request->add_node != G_MAXUINT)
     return NULL;
 
   d = g_new0 (DwconvData, 1);

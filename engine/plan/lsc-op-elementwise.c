@@ -187,7 +187,8 @@ _lsc_op_elementwise_plan (const LscOpRequest *request)
   const char *name = NULL;
   LscOp *op;
 
-  if (!_lsc_request_epilogue (request, LSC_ACTIVATION_LINEAR, &d->epilogue))
+  if (request->add_node != G_MAXUINT
+      || !_lsc_request_epilogue (request, LSC_ACTIVATION_LINEAR, &d->epilogue))
     goto fail;
   d->row = out->dims[out->ndim - 1];
   d->sample_rows = _lsc_shape_sample_size (out) / MAX (d->row, 1);

@@ -137,7 +137,7 @@ _lsc_op_pool_plan (const LscOpRequest *request)
   PoolData *d;
   LscOp *op;
 
-  if (request->act_node != G_MAXUINT || request->bn_node != G_MAXUINT)
+  if (request->act_node != G_MAXUINT || request->bn_node != G_MAXUINT || request->add_node != G_MAXUINT)
     return NULL;
 
   d = g_new0 (PoolData, 1);

@@ -54,7 +54,7 @@ _lsc_op_ref_plan (const LscOpRequest *request)
 
   if (node->n_inputs > LSC_OP_MAX_INPUTS)
     return NULL;
-  alone.pad_node = alone.bn_node = alone.act_node = G_MAXUINT;
+  alone.pad_node = alone.bn_node = alone.act_node = alone.add_node = G_MAXUINT;
   d = g_new0 (RefData, 1);
   d->layer = node->layer;
   op = _lsc_op_new_for_request (&alone, &ref_class, "ref");

@@ -731,7 +731,7 @@ _lsc_op_rnn_plan (const LscOpRequest *request)
   size_t max_units = 0;
 
   if (node->n_inputs != 1 || request->pad_node != G_MAXUINT || request->bn_node != G_MAXUINT
-      || request->act_node != G_MAXUINT)
+      || request->act_node != G_MAXUINT || request->add_node != G_MAXUINT)
     return NULL;
   in = &request->shapes[node->inputs[0]];
   if (in->ndim != 3 || in->dims[1] <= 0 || in->dims[2] <= 0)

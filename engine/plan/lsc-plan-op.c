@@ -67,14 +67,14 @@ _lsc_op_new_for_request (const LscOpRequest *request,
                          const char         *kernel)
 {
   const LscNode *node = lsc_model_get_node (request->model, request->node);
-  const guint extra[3] = { request->pad_node, request->bn_node, request->act_node };
+  const guint extra[4] = { request->pad_node, request->bn_node, request->add_node, request->act_node };
   LscOp *op = g_new0 (LscOp, 1);
 
   g_return_val_if_fail (node->n_inputs <= LSC_OP_MAX_INPUTS, NULL);
 
   op->klass = klass;
   op->kernel = g_strdup (kernel);
-  op->nodes = g_new (guint, 4);
+  op->nodes = g_new (guint, 5);
   op->nodes[op->step.n_nodes++] = request->node;
   op->output = request->node;
   for (guint k = 0; k < G_N_ELEMENTS (extra); k++)
@@ -82,6 +82,8 @@ _lsc_op_new_for_request (const LscOpRequest *request,
       op->nodes[op->step.n_nodes++] = extra[k];
   if (request->bn_node != G_MAXUINT)
     op->output = request->bn_node;
+  if (request->add_node != G_MAXUINT)
+    op->output = request->add_node;
   if (request->act_node != G_MAXUINT)
     op->output = request->act_node;
 
@@ -90,6 +92,13 @@ _lsc_op_new_for_request (const LscOpRequest *request,
     op->inputs[k] = node->inputs[k];
   if (request->pad_node != G_MAXUINT)
     op->inputs[0] = lsc_model_get_node (request->model, request->pad_node)->inputs[0];
+  if (request->add_node != G_MAXUINT)
+    {
+      /* The Add's input that is not the chain before it. */
+      const LscNode *add = lsc_model_get_node (request->model, request->add_node);
+      const guint chain = request->bn_node != G_MAXUINT ? request->bn_node : request->node;
+      op->inputs[op->n_inputs++] = add->inputs[0] == chain ? add->inputs[1] : add->inputs[0];
+    }
   for (guint k = 0; k < op->n_inputs; k++)
     op->in_shapes[k] = request->shapes[op->inputs[k]];
   op->out_shape = request->shapes[op->output];

@@ -132,6 +132,8 @@ typedef struct
   guint           pad_node;        /* a ZeroPadding folded into a convolution, or G_MAXUINT */
   guint           bn_node;         /* a BatchNormalization folded in, or G_MAXUINT */
   guint           act_node;        /* an activation layer fused in, or G_MAXUINT */
+  guint           add_node;        /* an Add of the result and an earlier tensor (a residual
+                                    * connection) fused in before act_node, or G_MAXUINT */
 } LscOpRequest;
 
 LscOp    *_lsc_op_conv_plan        (const LscOpRequest *request);   /* Conv1D/2D, Dense */
@@ -144,8 +146,9 @@ LscOp    *_lsc_op_ref_plan         (const LscOpRequest *request);   /* any layer
 /* Helpers shared by the op files. */
 const LscLayer *_lsc_request_layer (const LscOpRequest *request,
                                     guint               node);
-/* The op for a request: its nodes (main, then pad, bn, act when set),
- * kernel name, inputs and output value ids and shapes. */
+/* The op for a request: its nodes (main, then pad, bn, add, act when set),
+ * kernel name, inputs (the main node's, then the Add's other input) and
+ * output value ids and shapes. */
 LscOp    *_lsc_op_new_for_request  (const LscOpRequest *request,
                                     const LscOpClass   *klass,
                                     const char         *kernel);

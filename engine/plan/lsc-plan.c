@@ -11,8 +11,8 @@
 
 /* Planning, in three passes over the flattened Keras graph:
  *   1. fusion: which nodes fold into the node before them (ZeroPadding into
- *      the convolution after it; BatchNormalization and an activation
- *      layer into the convolution / Dense / merge before them);
+ *      the convolution after it; BatchNormalization, a residual Add and an
+ *      activation layer into the convolution / Dense / merge before them);
  *   2. operations: the fast op for each remaining node where its kernels
  *      cover the configuration, the reference op otherwise;
  *   3. memory: values → storages (renaming layers share their input's),
@@ -37,7 +37,8 @@ typedef struct
   guint    *consumer;      /* the only consumer when n_consumers == 1 */
   gboolean *is_output;
   gboolean *absorbed;      /* folded into an earlier op */
-  guint    *pad_node, *bn_node, *act_node;
+  guint    *pad_node, *bn_node, *act_node, *add_node;
+  guint    *producer;      /* the main node of the op that will write each node */
 } Fusion;
 
 static const LscLayer *
@@ -122,6 +123,7 @@ plan_fusion (Fusion *f)
             {
               f->pad_node[i] = p;
               f->absorbed[p] = TRUE;
+              f->producer[p] = i;
             }
         }
 
@@ -139,8 +141,34 @@ plan_fusion (Fusion *f)
         {
           f->bn_node[i] = next;
           f->absorbed[next] = TRUE;
+          f->producer[next] = i;
           tail = next;
           next = sole_consumer (f, tail);
+        }
+
+      /* Convolution / Dense (→ BatchNorm) → Add with a tensor computed
+       * before (a residual connection): added in the epilogue, while the
+       * tile is in cache, instead of a pass of its own. */
+      if (!is_ops (layer, &lsc_layer_depthwise_conv2d_ops)
+          && !is_ops (layer, &lsc_layer_depthwise_conv1d_ops)
+          && matmul && next != NONE && is_ops (node_layer (f->model, next), &lsc_layer_add_ops))
+        {
+          const LscNode *add = lsc_model_get_node (f->model, next);
+          if (add->n_inputs == 2)
+            {
+              const guint other = add->inputs[0] == tail ? add->inputs[1] : add->inputs[0];
+              /* The other tensor must be written by an earlier op. */
+              if (f->producer[other] < i && (add->inputs[0] == tail) != (add->inputs[1] == tail)
+                  && lsc_shape_equal (&lsc_model_get_node (f->model, other)->output_shape,
+                                      &lsc_model_get_node (f->model, tail)->output_shape))
+                {
+                  f->add_node[i] = next;
+                  f->absorbed[next] = TRUE;
+                  f->producer[next] = i;
+                  tail = next;
+                  next = sole_consumer (f, tail);
+                }
+            }
         }
 
       /* … → activation layer: into the kernel's epilogue. */
@@ -148,6 +176,7 @@ plan_fusion (Fusion *f)
         {
           f->act_node[i] = next;
           f->absorbed[next] = TRUE;
+          f->producer[next] = i;
         }
     }
 }
@@ -285,6 +314,8 @@ lsc_plan_new (LscModel             *model,
   g_autofree guint *pad_node = g_new (guint, n);
   g_autofree guint *bn_node = g_new (guint, n);
   g_autofree guint *act_node = g_new (guint, n);
+  g_autofree guint *add_node = g_new (guint, n);
+  g_autofree guint *producer = g_new (guint, n);
   gsize max_channels = 16;
 
   g_return_val_if_fail (model != NULL && options != NULL, NULL);
@@ -320,7 +351,8 @@ lsc_plan_new (LscModel             *model,
           n_consumers[node->inputs[k]]++;
           consumer[node->inputs[k]] = i;
         }
-      pad_node[i] = bn_node[i] = act_node[i] = NONE;
+      pad_node[i] = bn_node[i] = act_node[i] = add_node[i] = NONE;
+      producer[i] = i;
       plan_value (plan, i)->shape = shapes[i];
       plan_value (plan, i)->storage = NONE;
       plan->node_step[i] = -1;
@@ -337,14 +369,14 @@ lsc_plan_new (LscModel             *model,
   if (options->fuse)
     {
       Fusion f = { model, n, n_consumers, consumer, is_output, absorbed,
-                   pad_node, bn_node, act_node };
+                   pad_node, bn_node, act_node, add_node, producer };
       plan_fusion (&f);
     }
 
   for (guint i = 0; i < n; i++)
     {
       const LscNode *node = lsc_model_get_node (model, i);
-      LscOpRequest request = { plan, model, shapes, i, pad_node[i], bn_node[i], act_node[i] };
+      LscOpRequest request = { plan, model, shapes, i, pad_node[i], bn_node[i], act_node[i], add_node[i] };
       LscValue *value = plan_value (plan, i);
       LscOp *op;
 
@@ -374,7 +406,7 @@ lsc_plan_new (LscModel             *model,
           /* The fusion the first pass chose does not hold (a configuration
            * the fast kernel lacks): the padding becomes its own op, before
            * this one, and the nodes after it are planned when reached. */
-          LscOpRequest pad = { plan, model, shapes, request.pad_node, NONE, NONE, NONE };
+          LscOpRequest pad = { plan, model, shapes, request.pad_node, NONE, NONE, NONE, NONE };
           add_op (plan, _lsc_op_ref_plan (&pad));
         }
       if (op == NULL)
@@ -383,6 +415,8 @@ lsc_plan_new (LscModel             *model,
             absorbed[request.bn_node] = FALSE;
           if (request.act_node != NONE)
             absorbed[request.act_node] = FALSE;
+          if (request.add_node != NONE)
+            absorbed[request.add_node] = FALSE;
           op = _lsc_op_ref_plan (&request);
         }
       add_op (plan, op);
