@@ -242,25 +242,7 @@ _lsc_op_conv_plan (const LscOpRequest *request)
       activation = p->options.activation;
       use_bias = p->options.use_bias;
       d->geom = lsc_conv_forward_geometry (&p->options, padded_in, out);
-      if (request->pad_node != G_MAXUINT)
-        {
-          const LscLayer *pad = _lsc_request_layer (request, request->pad_node);
-          const LscPaddingParams *pp = pad->params;
-          const LscShape *in = &request->shapes[lsc_model_get_node (request->model, request->pad_node)->inputs[0]];
-
-          if (pp->rank == 2)
-            {
-              d->geom.in_h = in->dims[1];
-              d->geom.in_w = in->dims[2];
-              d->geom.pad_top += pp->before[0];
-              d->geom.pad_left += pp->before[1];
-            }
-          else
-            {
-              d->geom.in_w = in->dims[1];
-              d->geom.pad_left += pp->before[0];
-            }
-        }
+      _lsc_request_fold_padding (request, &d->geom);
       d->kc = d->geom.in_c;
       d->ks = d->geom.kernel_h * d->geom.kernel_w;
       d->rows = d->geom.out_h * d->geom.out_w;

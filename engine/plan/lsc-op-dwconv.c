@@ -4,7 +4,6 @@
 
 #include "kernels/lsc-pack.h"
 #include "layers/lsc-layer-depthwise-conv.h"
-#include "layers/lsc-layer-padding.h"
 
 /* DepthwiseConv1D / 2D with depth multiplier 1, a direct kernel per output
  * row: every output pixel reads its kh × kw input pixels through an
@@ -125,26 +124,9 @@ _lsc_op_dwconv_plan (const LscOpRequest *request)
     }
   d->zero = request->plan->zero;
   d->geom = lsc_conv_forward_geometry (&p->options, &request->shapes[input], out);
+  _lsc_request_fold_padding (request, &d->geom);
   if (request->pad_node != G_MAXUINT)
-    {
-      const LscPaddingParams *pp = _lsc_request_layer (request, request->pad_node)->params;
-      const LscShape *in;
-
-      input = lsc_model_get_node (request->model, request->pad_node)->inputs[0];
-      in = &request->shapes[input];
-      if (pp->rank == 2)
-        {
-          d->geom.in_h = in->dims[1];
-          d->geom.in_w = in->dims[2];
-          d->geom.pad_top += pp->before[0];
-          d->geom.pad_left += pp->before[1];
-        }
-      else
-        {
-          d->geom.in_w = in->dims[1];
-          d->geom.pad_left += pp->before[0];
-        }
-    }
+    input = lsc_model_get_node (request->model, request->pad_node)->inputs[0];
   d->channels = d->geom.in_c;
   d->ks = d->geom.kernel_h * d->geom.kernel_w;
   d->in_sample = _lsc_shape_sample_size (&request->shapes[input]);

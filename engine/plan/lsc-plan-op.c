@@ -4,6 +4,7 @@
 
 #include "layers/lsc-layer-activation-layers.h"
 #include "layers/lsc-layer-normalization.h"
+#include "layers/lsc-layer-padding.h"
 #include "layers/lsc-layer-registry.h"
 
 /* What every op shares: its bookkeeping, epilogues, BatchNormalization's
@@ -251,4 +252,29 @@ _lsc_batch_norm_affine (const LscLayer *layer,
       shift[c] = (float) ((beta != NULL ? beta[c] : 0.0) - mean[c] * s);
     }
   return TRUE;
+}
+
+void
+_lsc_request_fold_padding (const LscOpRequest *request,
+                           LscRefConvGeometry *geom)
+{
+  const LscPaddingParams *pp;
+  const LscShape *in;
+
+  if (request->pad_node == G_MAXUINT)
+    return;
+  pp = _lsc_request_layer (request, request->pad_node)->params;
+  in = &request->shapes[lsc_model_get_node (request->model, request->pad_node)->inputs[0]];
+  if (pp->rank == 2)
+    {
+      geom->in_h = in->dims[1];
+      geom->in_w = in->dims[2];
+      geom->pad_top += pp->before[0];
+      geom->pad_left += pp->before[1];
+    }
+  else
+    {
+      geom->in_w = in->dims[1];
+      geom->pad_left += pp->before[0];
+    }
 }

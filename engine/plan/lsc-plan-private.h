@@ -4,6 +4,7 @@
  * executor binds them to an arena. */
 
 #include "kernels/lsc-kernels.h"
+#include "kernels/ref/lsc-ref-conv.h"
 #include "layers/lsc-layer.h"
 #include "plan/lsc-plan.h"
 #include "plan/lsc-run-context.h"
@@ -158,6 +159,11 @@ LscOp    *_lsc_op_new_for_request  (const LscOpRequest *request,
 gboolean  _lsc_request_epilogue    (const LscOpRequest *request,
                                     LscActivation       own,
                                     LscEpilogue        *epilogue);
+/* A convolution geometry computed on the padded input, turned into one on
+ * the ZeroPadding's input with the padding added to its own (when the
+ * request folds one in). */
+void      _lsc_request_fold_padding (const LscOpRequest *request,
+                                     LscRefConvGeometry *geom);
 /* The epilogue an activation layer (Activation, ReLU, LeakyReLU) computes;
  * FALSE for other layers and for what cannot be fused. */
 gboolean  _lsc_epilogue_from_layer (const LscLayer     *layer,
