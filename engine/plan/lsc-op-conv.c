@@ -269,9 +269,7 @@ _lsc_op_conv_plan (const LscOpRequest *request)
       d->kernel_clamp.min = -INFINITY;
       d->kernel_clamp.max = INFINITY;
     }
-  d->in_sample = _lsc_shape_sample_size (&request->shapes[node->inputs[0]]);
-  if (request->pad_node != G_MAXUINT)
-    d->in_sample = _lsc_shape_sample_size (&request->shapes[lsc_model_get_node (request->model, request->pad_node)->inputs[0]]);
+  d->in_sample = _lsc_shape_sample_size (&request->shapes[_lsc_request_input (request)]);
   d->out_sample = _lsc_shape_sample_size (out);
 
   /* Weights: (kh, kw, cin, cout) or (in, units) is K × N row-major. Fold

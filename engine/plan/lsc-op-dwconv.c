@@ -125,8 +125,7 @@ _lsc_op_dwconv_plan (const LscOpRequest *request)
   d->zero = request->plan->zero;
   d->geom = lsc_conv_forward_geometry (&p->options, &request->shapes[input], out);
   _lsc_request_fold_padding (request, &d->geom);
-  if (request->pad_node != G_MAXUINT)
-    input = lsc_model_get_node (request->model, request->pad_node)->inputs[0];
+  input = _lsc_request_input (request);
   d->channels = d->geom.in_c;
   d->ks = d->geom.kernel_h * d->geom.kernel_w;
   d->in_sample = _lsc_shape_sample_size (&request->shapes[input]);

@@ -62,6 +62,14 @@ node_macs (const LscOpRequest *request,
   return node->layer->ops->count_macs (node->layer, in, node->n_inputs, &out);
 }
 
+guint
+_lsc_request_input (const LscOpRequest *request)
+{
+  const guint node = request->pad_node != G_MAXUINT ? request->pad_node : request->node;
+
+  return lsc_model_get_node (request->model, node)->inputs[0];
+}
+
 LscOp *
 _lsc_op_new_for_request (const LscOpRequest *request,
                          const LscOpClass   *klass,
@@ -91,8 +99,8 @@ _lsc_op_new_for_request (const LscOpRequest *request,
   op->n_inputs = node->n_inputs;
   for (guint k = 0; k < node->n_inputs; k++)
     op->inputs[k] = node->inputs[k];
-  if (request->pad_node != G_MAXUINT)
-    op->inputs[0] = lsc_model_get_node (request->model, request->pad_node)->inputs[0];
+  if (node->n_inputs > 0)
+    op->inputs[0] = _lsc_request_input (request);
   if (request->add_node != G_MAXUINT)
     {
       /* The Add's input that is not the chain before it. */
@@ -264,7 +272,7 @@ _lsc_request_fold_padding (const LscOpRequest *request,
   if (request->pad_node == G_MAXUINT)
     return;
   pp = _lsc_request_layer (request, request->pad_node)->params;
-  in = &request->shapes[lsc_model_get_node (request->model, request->pad_node)->inputs[0]];
+  in = &request->shapes[_lsc_request_input (request)];
   if (pp->rank == 2)
     {
       geom->in_h = in->dims[1];

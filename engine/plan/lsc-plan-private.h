@@ -147,6 +147,9 @@ LscOp    *_lsc_op_ref_plan         (const LscOpRequest *request);   /* any layer
 /* Helpers shared by the op files. */
 const LscLayer *_lsc_request_layer (const LscOpRequest *request,
                                     guint               node);
+/* The node whose tensor the main node really reads first: the
+ * ZeroPadding's input when one is folded in, else its own first input. */
+guint     _lsc_request_input       (const LscOpRequest *request);
 /* The op for a request: its nodes (main, then pad, bn, add, act when set),
  * kernel name, inputs (the main node's, then the Add's other input) and
  * output value ids and shapes. */

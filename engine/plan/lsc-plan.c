@@ -67,11 +67,17 @@ is_ops (const LscLayer    *layer,
 }
 
 static gboolean
+is_depthwise (const LscLayer *layer)
+{
+  return is_ops (layer, &lsc_layer_depthwise_conv2d_ops)
+         || is_ops (layer, &lsc_layer_depthwise_conv1d_ops);
+}
+
+static gboolean
 is_conv_like (const LscLayer *layer)
 {
   return is_ops (layer, &lsc_layer_conv2d_ops) || is_ops (layer, &lsc_layer_conv1d_ops)
-         || is_ops (layer, &lsc_layer_depthwise_conv2d_ops)
-         || is_ops (layer, &lsc_layer_depthwise_conv1d_ops);
+         || is_depthwise (layer);
 }
 
 static LscActivation
@@ -81,8 +87,7 @@ own_activation (const LscLayer *layer)
     return ((const LscDenseParams *) layer->params)->activation;
   if (is_ops (layer, &lsc_layer_conv2d_ops) || is_ops (layer, &lsc_layer_conv1d_ops))
     return ((const LscConvParams *) layer->params)->options.activation;
-  if (is_ops (layer, &lsc_layer_depthwise_conv2d_ops)
-      || is_ops (layer, &lsc_layer_depthwise_conv1d_ops))
+  if (is_depthwise (layer))
     return ((const LscDepthwiseConvParams *) layer->params)->options.activation;
   return LSC_ACTIVATION_LINEAR;
 }
@@ -149,9 +154,7 @@ plan_fusion (Fusion *f)
       /* Convolution / Dense (→ BatchNorm) → Add with a tensor computed
        * before (a residual connection): added in the epilogue, while the
        * tile is in cache, instead of a pass of its own. */
-      if (!is_ops (layer, &lsc_layer_depthwise_conv2d_ops)
-          && !is_ops (layer, &lsc_layer_depthwise_conv1d_ops)
-          && matmul && next != NONE && is_ops (node_layer (f->model, next), &lsc_layer_add_ops))
+      if (matmul && !is_depthwise (layer) && next != NONE && is_ops (node_layer (f->model, next), &lsc_layer_add_ops))
         {
           const LscNode *add = lsc_model_get_node (f->model, next);
           if (add->n_inputs == 2)
@@ -203,8 +206,7 @@ plan_fast_op (const LscOpRequest *request)
   if (is_ops (layer, &lsc_layer_conv2d_ops) || is_ops (layer, &lsc_layer_conv1d_ops)
       || is_ops (layer, &lsc_layer_dense_ops))
     op = _lsc_op_conv_plan (request);
-  else if (is_ops (layer, &lsc_layer_depthwise_conv2d_ops)
-           || is_ops (layer, &lsc_layer_depthwise_conv1d_ops))
+  else if (is_depthwise (layer))
     op = _lsc_op_dwconv_plan (request);
   else if (layer->ops->kind == LSC_LAYER_KIND_POOL || layer->ops->kind == LSC_LAYER_KIND_GLOBAL_POOL)
     op = _lsc_op_pool_plan (request);
