@@ -42,39 +42,6 @@ percentile (const double *sorted,
   return sorted[CLAMP (rank, 1, n) - 1];
 }
 
-/* Seeded uniform [0, 1) inputs: valid for images, and index 0 for
- * Embedding inputs. */
-static gboolean
-make_inputs (LscModel   *model,
-             int64_t     batch,
-             GPtrArray  *inputs,
-             GError    **error)
-{
-  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
-
-  for (guint i = 0; i < lsc_model_get_n_inputs (model); i++)
-    {
-      const LscNode *node = lsc_model_get_node (model, lsc_model_get_input_node (model, i));
-      LscShape shape = node->output_shape;
-      LscTensor *t;
-
-      shape.dims[0] = batch;
-      if (!lsc_shape_is_known (&shape))
-        {
-          g_autofree char *s = lsc_shape_to_string (&node->output_shape);
-          g_set_error (error, LSC_ENGINE_ERROR, LSC_ENGINE_ERROR_BAD_INPUT,
-                       "input “%s” has the shape %s, with a size that is not fixed: bench needs "
-                       "fixed shapes (run it on .npy inputs with “layerscope run”)", node->name, s);
-          return FALSE;
-        }
-      t = lsc_tensor_new (&shape);
-      for (int64_t k = 0; k < lsc_tensor_numel (t); k++)
-        t->data[k] = (float) g_rand_double (rand);
-      g_ptr_array_add (inputs, t);
-    }
-  return TRUE;
-}
-
 int
 lsc_cli_bench (int    argc,
                char **argv)
@@ -121,7 +88,7 @@ lsc_cli_bench (int    argc,
   t_load = now_ms ();
   model = lsc_model_load (argv[1], &error);
   t_load = now_ms () - t_load;
-  if (model == NULL || !make_inputs (model, batch, inputs, &error))
+  if (model == NULL || !lsc_cli_make_random_inputs (model, batch, inputs, &error))
     goto fail;
   n_in = inputs->len;
   n_out = lsc_model_get_n_outputs (model);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "plan/lsc-plan-private.h"
+#include "profile/lsc-profile-recorder.h"
 
 /* An arena with every op bound to it. Intra-op has one, run by all the
  * pool's threads together; replicas have one each, run by one worker each
@@ -20,6 +21,7 @@ struct _LscExecutor
   LscThreadPool      *pool;
   Replica            *replicas;
   guint               n_replicas;
+  LscProfileRecorder *recorder;     /* NULL: not profiling */
 };
 
 /* What one run hands to the replicas. */
@@ -170,6 +172,22 @@ lsc_executor_get_n_replicas (LscExecutor *executor)
   return executor->n_replicas;
 }
 
+LscThreadPool *
+lsc_executor_get_pool (LscExecutor *executor)
+{
+  return executor->pool;
+}
+
+void
+lsc_executor_set_recorder (LscExecutor        *executor,
+                           LscProfileRecorder *recorder)
+{
+  executor->recorder = recorder;
+  lsc_thread_pool_set_job_hook (executor->pool,
+                                recorder != NULL && executor->n_replicas == 1 ? lsc_profile_recorder_job_hook : NULL,
+                                recorder);
+}
+
 /* ---- running ------------------------------------------------------------ */
 
 static gboolean
@@ -212,12 +230,14 @@ check_inputs (LscExecutor            *executor,
 
 /* Samples [first, first + count) of the run through one replica. */
 static void
-run_replica (RunJob  *job,
-             Replica *replica,
-             int64_t  first,
-             int64_t  count,
+run_replica (RunJob        *job,
+             guint          index,
+             int64_t        first,
+             int64_t        count,
              LscRunContext *ctx)
 {
+  Replica *replica = &job->executor->replicas[index];
+  LscProfileRecorder *recorder = job->executor->recorder;
   LscPlan *plan = job->executor->plan;
   LscModel *model = plan->model;
 
@@ -239,7 +259,11 @@ run_replica (RunJob  *job,
           g_atomic_int_set (&job->cancelled, TRUE);
           return;
         }
+      if (G_UNLIKELY (recorder != NULL))
+        lsc_profile_recorder_op_begin (recorder, index, o);
       op->klass->run (op, &replica->bound[o], ctx, count);
+      if (G_UNLIKELY (recorder != NULL))
+        lsc_profile_recorder_op_end (recorder, index, o);
     }
   for (guint i = 0; i < lsc_model_get_n_outputs (model); i++)
     {
@@ -261,7 +285,7 @@ replica_worker (gpointer user_data,
   const int64_t first = (int64_t) tile * chunk;
   LscRunContext ctx = { executor->plan->kernels, NULL };
 
-  run_replica (job, &executor->replicas[tile], first, MIN (chunk, job->batch - first), &ctx);
+  run_replica (job, tile, first, MIN (chunk, job->batch - first), &ctx);
 }
 
 gboolean
@@ -315,7 +339,7 @@ lsc_executor_run (LscExecutor            *executor,
       LscRunContext ctx = { plan->kernels, executor->pool };
       /* Pinned once for all the layers, not once per layer. */
       lsc_thread_pool_enter (executor->pool);
-      run_replica (&job, &executor->replicas[0], 0, job.batch, &ctx);
+      run_replica (&job, 0, 0, job.batch, &ctx);
       lsc_thread_pool_leave (executor->pool);
     }
 

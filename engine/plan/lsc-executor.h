@@ -45,6 +45,16 @@ const LscExecutorOptions *lsc_executor_get_options (LscExecutor  *executor);
 /* Replicas actually used: n_threads for LSC_STRATEGY_REPLICAS, else 1. */
 guint        lsc_executor_get_n_replicas (LscExecutor            *executor);
 
+/* The pool the executor runs on (for per-worker set-up such as opening
+ * counters with lsc_thread_pool_run_on_each). */
+LscThreadPool *lsc_executor_get_pool   (LscExecutor              *executor);
+
+typedef struct _LscProfileRecorder LscProfileRecorder;
+/* Installs the profiler's recorder (NULL: none), made for this executor's
+ * workers, replicas and plan; it must outlive its use. Between runs only. */
+void         lsc_executor_set_recorder (LscExecutor              *executor,
+                                        LscProfileRecorder       *recorder);
+
 /* Runs the inputs (the plan's shapes, any batch from 1 to the plan's).
  * outputs[i] NULL receives a new tensor; a tensor already there must have
  * the output's shape for this batch and is overwritten (no allocation).

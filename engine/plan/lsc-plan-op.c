@@ -116,6 +116,7 @@ _lsc_op_new_for_request (const LscOpRequest *request,
     op->step.macs += MAX (node_macs (request, op->nodes[k]), 0);
   op->step.nodes = op->nodes;
   op->step.kernel = op->kernel;
+  op->step.op = klass->name;
   return op;
 }
 

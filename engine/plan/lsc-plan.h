@@ -33,7 +33,22 @@ typedef struct
   const guint *nodes;       /* model node indices */
   guint        n_nodes;
   int64_t      macs;        /* multiply-accumulates of one sample */
+  const char  *op;          /* the operation family: "conv", "dwconv", "pool", "elementwise", "rnn", "ref" */
 } LscPlanStep;
+
+/* What one step computes and moves for a run of `batch` samples, the
+ * profiler's denominators. FLOPs count what the kernel really does: 2 per
+ * multiply-accumulate, one per element for an activation or a merge, the
+ * window size per pooled output, nothing for a BatchNormalization or padding
+ * folded into a convolution. Bytes are float32 as the core reads and writes
+ * them: each weight once, each input and the output once. */
+typedef struct
+{
+  double flops;
+  double weight_bytes;
+  double input_bytes;
+  double output_bytes;
+} LscStepCost;
 
 typedef struct _LscPlan LscPlan;
 
@@ -62,6 +77,12 @@ const LscPlanStep *lsc_plan_get_step         (LscPlan              *plan,
  * only renames its input: Flatten, Reshape, Dropout …). */
 int                lsc_plan_find_node_step   (LscPlan              *plan,
                                               guint                 node);
+
+/* The cost of step `step` for a run of `batch` samples (1 … any). */
+void               lsc_plan_get_step_cost    (LscPlan              *plan,
+                                              guint                 step,
+                                              int64_t               batch,
+                                              LscStepCost          *cost);
 
 /* Bytes of the activation arena for the plan's batch: the peak of live
  * activations (with buffers reused), 64-byte aligned. */

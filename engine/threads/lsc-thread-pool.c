@@ -71,6 +71,10 @@ struct _LscThreadPool
    * the caller waits for before it writes the next job. */
   _Alignas (CACHE_LINE) WaitWord generation;
   JobKind          job_kind;
+  /* Profiling: called around each worker's share of a parallel_for (set
+   * between jobs only, read with the job). NULL costs one branch. */
+  LscJobHook       hook;
+  gpointer         hook_data;
   LscTileFunc      job_fn;
   gpointer         job_user_data;
   gsize            job_n_tiles;
@@ -180,6 +184,7 @@ run_share (LscThreadPool *pool,
   LscTileFunc fn = pool->job_fn;
   gpointer user_data = pool->job_user_data;
   gsize n_tiles = pool->job_n_tiles;
+  gsize done = 0;
 
   if (pool->job_kind == JOB_EACH)
     {
@@ -187,10 +192,12 @@ run_share (LscThreadPool *pool,
       return;
     }
 
+  if (G_UNLIKELY (pool->hook != NULL))
+    pool->hook (pool->hook_data, worker, TRUE, 0);
   /* Dynamic scheduling: whoever is free takes the next tile. Relaxed is
    * enough, the counter only hands out indices; the tiles' data is
    * published by generation and pending. */
-  for (;;)
+  for (;; done++)
     {
       gsize tile = atomic_fetch_add_explicit (&pool->next_tile, 1, memory_order_relaxed);
 
@@ -198,6 +205,8 @@ run_share (LscThreadPool *pool,
         break;
       fn (user_data, worker, tile);
     }
+  if (G_UNLIKELY (pool->hook != NULL))
+    pool->hook (pool->hook_data, worker, FALSE, done);
 }
 
 static void *
@@ -489,7 +498,11 @@ lsc_thread_pool_parallel_for (LscThreadPool *pool,
   /* Waking anyone (or re-pinning the caller) would cost more than a tile. */
   if (n_tiles == 1)
     {
+      if (G_UNLIKELY (pool->hook != NULL))
+        pool->hook (pool->hook_data, 0, TRUE, 0);
       fn (user_data, 0, 0);
+      if (G_UNLIKELY (pool->hook != NULL))
+        pool->hook (pool->hook_data, 0, FALSE, 1);
       return;
     }
 
@@ -505,4 +518,15 @@ lsc_thread_pool_run_on_each (LscThreadPool *pool,
   g_return_if_fail (fn != NULL);
 
   run_job (pool, JOB_EACH, fn, user_data, pool->n_threads);
+}
+
+void
+lsc_thread_pool_set_job_hook (LscThreadPool *pool,
+                              LscJobHook     hook,
+                              gpointer       hook_data)
+{
+  g_return_if_fail (pool != NULL);
+
+  pool->hook = hook;
+  pool->hook_data = hook_data;
 }

@@ -18,6 +18,14 @@ typedef void (*LscTileFunc) (gpointer user_data,
                              guint    worker,
                              gsize    tile);
 
+/* Called on worker `worker` when it starts (begin TRUE, n_tiles 0) and
+ * ends (begin FALSE, n_tiles: how many tiles it ran) its share of a
+ * parallel_for — the profiler's busy intervals. */
+typedef void (*LscJobHook) (gpointer user_data,
+                            guint    worker,
+                            gboolean begin,
+                            gsize    n_tiles);
+
 /* n_threads: 1 .. number of cores (errors as lsc_pin_plan). topology NULL:
  * this machine's, loaded and owned by the pool; otherwise the caller's,
  * which must outlive the pool. Threads are bound only when the topology is
@@ -59,6 +67,13 @@ void           lsc_thread_pool_run_on_each   (LscThreadPool    *pool,
  * restore it; lsc_thread_pool_leave restores its binding. Not nested. */
 void   lsc_thread_pool_enter (LscThreadPool *pool);
 void   lsc_thread_pool_leave (LscThreadPool *pool);
+
+/* Installs (or, with NULL, removes) the job hook; only between jobs. The
+ * hook must not allocate or block: it runs on every worker for every
+ * layer. */
+void   lsc_thread_pool_set_job_hook (LscThreadPool *pool,
+                                     LscJobHook     hook,
+                                     gpointer       hook_data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LscThreadPool, lsc_thread_pool_free)
 

@@ -1,0 +1,149 @@
+/* layerscope profile MODEL [IMAGE…] [--threads N] [--batch B] [--isa X]
+ *   [--runs N] [--warmup N] [--cold] [--strategy S] [--pin P] [--no-fuse]
+ *   [--json F] [--csv F] [--trace F] [--session F] …:
+ * per-layer, per-worker timing of the planned engine, with what profiling
+ * itself cost, counters where the machine has them, and the CPU monitor. */
+
+#include "config.h"
+
+#include "lsc-cli.h"
+
+#include <stdio.h>
+
+#include "io/lsc-image.h"
+#include "lsc-cli-engine.h"
+#include "lsc-cli-report.h"
+#include "model/lsc-model.h"
+#include "profile/lsc-profiler.h"
+
+/* Images make the batch (repeated round-robin up to --batch when that is
+ * larger); without images, seeded random inputs. */
+static gboolean
+make_inputs (LscModel          *model,
+             const char *const *images,
+             guint              n_images,
+             int                batch,
+             const char        *preprocess_name,
+             GPtrArray         *inputs,
+             GError           **error)
+{
+  LscPreprocess preprocess = LSC_PREPROCESS_UNIT;
+  const LscNode *input;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  LscTensor *t;
+
+  if (n_images == 0)
+    return lsc_cli_make_random_inputs (model, batch > 0 ? batch : 1, inputs, error);
+  if (preprocess_name != NULL && !lsc_preprocess_from_name (preprocess_name, &preprocess, error))
+    return FALSE;
+  input = lsc_model_get_node (model, lsc_model_get_input_node (model, 0));
+  if (lsc_model_get_n_inputs (model) != 1 || input->output_shape.ndim != 4
+      || input->output_shape.dims[3] < 1 || input->output_shape.dims[3] > 4)
+    {
+      g_autofree char *s = lsc_shape_to_string (&input->output_shape);
+      g_set_error (error, LSC_ENGINE_ERROR, LSC_ENGINE_ERROR_BAD_INPUT,
+                   "the model takes %u input%s (the first %s), not one batch of images; "
+                   "profile it without images (random inputs)",
+                   lsc_model_get_n_inputs (model), lsc_model_get_n_inputs (model) == 1 ? "" : "s", s);
+      return FALSE;
+    }
+  for (guint i = 0; i < MAX ((guint) batch, n_images); i++)
+    g_ptr_array_add (paths, (gpointer) images[i % n_images]);
+  t = lsc_image_load_batch ((const char *const *) paths->pdata, paths->len, input->output_shape.dims[1],
+                            input->output_shape.dims[2], input->output_shape.dims[3], LSC_RESIZE_BILINEAR,
+                            preprocess, error);
+  if (t == NULL)
+    return FALSE;
+  g_ptr_array_add (inputs, t);
+  return TRUE;
+}
+
+int
+lsc_cli_profile (int    argc,
+                 char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("MODEL [IMAGE…]");
+  g_autoptr(LscModel) model = NULL;
+  g_autoptr(LscExecutor) executor = NULL;
+  g_autoptr(LscProfileReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) lsc_tensor_free);
+  g_autofree LscShape *shapes = NULL;
+  g_autofree char *preprocess = NULL;
+  g_auto(LscCliEngineOptions) engine = { 0 };
+  g_auto(LscCliExportOptions) exports = { 0 };
+  LscProfileOptions options;
+  int batch = 0, runs = 100, warmup = 5;
+  gboolean cold = FALSE, no_overhead = FALSE, no_counters = FALSE, no_monitor = FALSE, quiet = FALSE;
+  FILE *table;
+  const GOptionEntry entries[] = {
+    { "batch", 'b', 0, G_OPTION_ARG_INT, &batch, "Samples per run (default 1, or the number of images)", "B" },
+    { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "Timed runs (default 100; a p90 needs 64, a p99 662)", "N" },
+    { "warmup", 'w', 0, G_OPTION_ARG_INT, &warmup, "Warm-up runs after the first (default 5)", "N" },
+    { "cold", 0, 0, G_OPTION_ARG_NONE, &cold, "Evict the caches before every run", NULL },
+    { "preprocess", 'p', 0, G_OPTION_ARG_STRING, &preprocess,
+      "Image preprocessing: raw, unit (default), tf, caffe or torch", "M" },
+    { "no-overhead", 0, 0, G_OPTION_ARG_NONE, &no_overhead,
+      "Do not interleave unprofiled runs to measure the profiler's own cost", NULL },
+    { "no-counters", 0, 0, G_OPTION_ARG_NONE, &no_counters, "Do not open hardware counters", NULL },
+    { "no-monitor", 0, 0, G_OPTION_ARG_NONE, &no_monitor, "Do not sample /proc/stat meanwhile", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No table, only the exports", NULL },
+    { NULL }
+  };
+
+  g_option_context_set_summary (context,
+                                "Profile inference: a first run, warm-up runs, then timed runs with per-layer and\n"
+                                "per-worker timestamps. Prints each layer's median, p90 and p99, its share, GFLOP/s,\n"
+                                "GB/s, arithmetic intensity, working set against the caches, parallel efficiency and\n"
+                                "load imbalance, and what profiling itself cost (interleaved unprofiled runs).");
+  g_option_context_add_main_entries (context, entries, NULL);
+  lsc_cli_engine_options_add (&engine, context, FALSE);
+  lsc_cli_export_options_add (&exports, context);
+  if (!lsc_cli_parse (context, &argc, &argv))
+    return 1;
+  if (argc < 2)
+    return lsc_cli_fail_message ("profile needs a MODEL file (see “layerscope profile --help”)");
+  if (batch < 0 || batch > 65536)
+    return lsc_cli_fail_message ("--batch must be 1…65536, not %d", batch);
+  if (runs < 1 || runs > 1000000)
+    return lsc_cli_fail_message ("--runs must be 1…1000000, not %d", runs);
+  if (warmup < 0 || warmup > 1000000)
+    return lsc_cli_fail_message ("--warmup must be 0…1000000, not %d", warmup);
+  if (!lsc_cli_export_options_check (&exports, &error))
+    return lsc_cli_fail (error);
+
+  model = lsc_model_load (argv[1], &error);
+  if (model == NULL
+      || !make_inputs (model, (const char *const *) argv + 2, (guint) (argc - 2), batch, preprocess, inputs, &error))
+    return lsc_cli_fail (error);
+  shapes = g_new0 (LscShape, inputs->len);
+  for (guint i = 0; i < inputs->len; i++)
+    shapes[i] = ((LscTensor *) g_ptr_array_index (inputs, i))->shape;
+  executor = lsc_cli_engine_prepare (&engine, model, shapes, inputs->len, &error);
+  if (executor == NULL)
+    return lsc_cli_fail (error);
+
+  lsc_profile_options_init (&options);
+  options.runs = runs;
+  options.warmup = warmup;
+  options.cold = cold;
+  options.measure_overhead = !no_overhead;
+  options.monitor = !no_monitor;
+  options.version = PACKAGE_VERSION;
+  options.progress = lsc_cli_progress;
+  options.progress_data = (gpointer) lsc_model_get_name (model);
+  (void) no_counters;
+
+  report = lsc_profile_executor (executor, (const LscTensor *const *) inputs->pdata, inputs->len,
+                                 &options, NULL, &error);
+  lsc_cli_progress_done ();
+  if (report == NULL)
+    return lsc_cli_fail (error);
+
+  table = lsc_cli_export_options_use_stdout (&exports) ? stderr : stdout;
+  if (!quiet)
+    lsc_cli_print_report (table, report);
+  if (!lsc_cli_export_report (&exports, report, &error))
+    return lsc_cli_fail (error);
+  return 0;
+}
