@@ -407,7 +407,12 @@ lsc_profile_executor (LscExecutor             *executor,
   setup_counters (&s);
   s.report->monitor_reason = g_strdup ("the CPU monitor was not asked for");
 
+  /* The calling thread stays on worker 0's core for the whole session,
+   * like a dedicated inference thread: otherwise every run starts with a
+   * migration, which on a busy machine waits for that core to be free. */
+  lsc_thread_pool_enter (lsc_executor_get_pool (executor));
   ok = run_all (&s, cancellable, error);
+  lsc_thread_pool_leave (lsc_executor_get_pool (executor));
 
   teardown_counters (&s);
   s.report->dropped_slices = lsc_profile_recorder_get_dropped (s.recorder);

@@ -60,7 +60,7 @@ struct _LscThreadPool
    * thread binding calls do), so a steady-state run allocates nothing. */
   cpu_set_t        caller_affinity;
   cpu_set_t        worker0_affinity;
-  gboolean         entered;              /* between lsc_thread_pool_enter and _leave */
+  guint            entered;              /* lsc_thread_pool_enter depth */
   gboolean         entered_pinned;       /* enter pinned the caller: leave restores */
   Worker          *workers;              /* n_threads entries; [0] is the caller, no thread */
   guint            n_started;            /* workers 1 .. n_started have a thread */
@@ -301,16 +301,19 @@ run_job (LscThreadPool *pool,
 void
 lsc_thread_pool_enter (LscThreadPool *pool)
 {
-  g_return_if_fail (!pool->entered);
+  /* Nested: only the outermost pins (a profiling session around the
+   * executor's own enter per run). */
+  if (pool->entered++ > 0)
+    return;
   pool->entered_pinned = pin_caller (pool);
-  pool->entered = TRUE;
 }
 
 void
 lsc_thread_pool_leave (LscThreadPool *pool)
 {
-  g_return_if_fail (pool->entered);
-  pool->entered = FALSE;
+  g_return_if_fail (pool->entered > 0);
+  if (--pool->entered > 0)
+    return;
   unpin_caller (pool, pool->entered_pinned);
 }
 

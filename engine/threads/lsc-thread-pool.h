@@ -64,7 +64,8 @@ void           lsc_thread_pool_run_on_each   (LscThreadPool    *pool,
 
 /* Pins the caller to worker 0's core once for a sequence of jobs (one
  * inference: a job per layer), so that the jobs in between neither pin nor
- * restore it; lsc_thread_pool_leave restores its binding. Not nested. */
+ * restore it; lsc_thread_pool_leave restores its binding. Nests: only the
+ * outermost pair pins and restores (a profiling session around the runs). */
 void   lsc_thread_pool_enter (LscThreadPool *pool);
 void   lsc_thread_pool_leave (LscThreadPool *pool);
 
