@@ -1,5 +1,6 @@
 #include "plan/lsc-plan-private.h"
 
+#include "layers/lsc-layer-activation-layers.h"
 #include "layers/lsc-layer-pool.h"
 
 /* Per-step FLOPs and bytes for the profiler (roofline points, GFLOP/s,
@@ -95,7 +96,11 @@ node_flops (LscPlan *plan,
       return out * (g_strcmp0 (layer->ops->class_name, "LayerNormalization") == 0 ? 5.0 : 2.0);
     case LSC_LAYER_KIND_ACTIVATION:
       /* Softmax: exponential, sum and divide. */
-      return out * (g_strcmp0 (layer->ops->class_name, "Softmax") == 0 ? 3.0 : 1.0);
+      if (g_strcmp0 (layer->ops->class_name, "Softmax") == 0
+          || (g_strcmp0 (layer->ops->class_name, "Activation") == 0
+              && ((const LscActivationLayerParams *) layer->params)->activation == LSC_ACTIVATION_SOFTMAX))
+        return 3.0 * out;
+      return out;
     default:
       return 0.0;
     }

@@ -38,9 +38,11 @@ typedef struct
 
 /* What one step computes and moves for a run of `batch` samples, the
  * profiler's denominators. FLOPs count what the kernel really does: 2 per
- * multiply-accumulate, one per element for an activation or a merge, the
- * window size per pooled output, nothing for a BatchNormalization or padding
- * folded into a convolution. Bytes are float32 as the core reads and writes
+ * multiply-accumulate, one per element for an activation layer (3 for
+ * softmax) or a merge, the window size per pooled output, nothing for a
+ * BatchNormalization or padding folded into a convolution. (A layer's own
+ * activation argument, conv "relu", is not counted: it is a clamp in the
+ * GEMM epilogue.) Bytes are float32 as the core reads and writes
  * them: each weight once, each input and the output once. */
 typedef struct
 {
