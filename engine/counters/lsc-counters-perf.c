@@ -16,6 +16,7 @@
 #include "counters/lsc-counters-private.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -111,7 +112,9 @@ typedef struct
   struct perf_event_attr attr[LSC_N_COUNTERS];
 } PerfData;
 
-static GMutex pfm_lock;
+/* libpfm4 is not thread-safe; backends may be created on several threads.
+ * A pthread mutex, which ThreadSanitizer understands. */
+static pthread_mutex_t pfm_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* pfm_initialize once; its result (a PFM_ERR_* code) every time. */
 static int
@@ -460,7 +463,7 @@ new_perf (const char *const events[LSC_N_COUNTERS],
   int status;
   gboolean pmu_seen = FALSE;
 
-  g_mutex_lock (&pfm_lock);
+  pthread_mutex_lock (&pfm_lock);
   status = ensure_pfm ();
   version = libpfm_version ();
   name = g_strdup_printf ("perf_event + libpfm4 %s", version);
@@ -475,7 +478,7 @@ new_perf (const char *const events[LSC_N_COUNTERS],
                                  version, pfm_strerror (status));
       for (guint c = 0; c < LSC_N_COUNTERS; c++)
         b->absent[c] = g_strdup (overall);
-      g_mutex_unlock (&pfm_lock);
+      pthread_mutex_unlock (&pfm_lock);
       _lsc_counter_backend_finish (b, overall);
       return b;
     }
@@ -505,7 +508,7 @@ new_perf (const char *const events[LSC_N_COUNTERS],
       else
         display[c] = event_display ((LscCounter) c, &data->attr[c], b->events[c]);
     }
-  g_mutex_unlock (&pfm_lock);
+  pthread_mutex_unlock (&pfm_lock);
 
   overall = check_perf_event_open (paranoid);
 
