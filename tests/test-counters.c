@@ -405,8 +405,9 @@ test_perf_software_probe (void)
   assert_lacks (text, "unavailable:");
 }
 
+/* max_group: 0 puts the three events in one group; 1 and 2 split them. */
 static void
-test_perf_software_counts (void)
+check_software_counts (guint max_group)
 {
   g_autoptr(LscCounterBackend) b = software_backend_or_skip ();
   g_autoptr(LscCounterThread) t = NULL;
@@ -419,8 +420,11 @@ test_perf_software_counts (void)
 
   if (b == NULL)
     return;
+  _lsc_counter_backend_set_max_group (b, max_group);
   t = lsc_counter_backend_open_thread (b, &error);
   g_assert_no_error (error);
+  g_assert_cmpuint (_lsc_counter_thread_get_n_groups (t), ==,
+                    max_group == 0 ? 1 : (3 + max_group - 1) / max_group);
 
   /* task-clock follows the thread's CPU time. */
   lsc_counter_thread_read (t, v0);
@@ -467,6 +471,19 @@ test_perf_software_counts (void)
     }
   /* Software events are never multiplexed. */
   g_assert_false (lsc_counter_thread_was_multiplexed (t));
+}
+
+static void
+test_perf_software_counts (void)
+{
+  check_software_counts (0);
+}
+
+static void
+test_perf_software_groups (void)
+{
+  check_software_counts (1);
+  check_software_counts (2);
 }
 
 /* ---- two threads count independently ---- */
@@ -769,6 +786,7 @@ main (int argc, char **argv)
   g_test_add_func ("/counters/perf/this-machine", test_perf_this_machine);
   g_test_add_func ("/counters/perf/software-probe", test_perf_software_probe);
   g_test_add_func ("/counters/perf/software-counts", test_perf_software_counts);
+  g_test_add_func ("/counters/perf/software-groups", test_perf_software_groups);
   g_test_add_func ("/counters/perf/software-threads", test_perf_software_threads);
   g_test_add_func ("/counters/perf/concurrent-open", test_concurrent_open);
   g_test_add_func ("/counters/fake/backend", test_fake_backend);

@@ -81,6 +81,18 @@ _lsc_counter_backend_new_perf_events (const char *const events[LSC_N_COUNTERS])
   return new_without_libpfm ();
 }
 
+void
+_lsc_counter_backend_set_max_group (LscCounterBackend *b,
+                                    guint              max_group)
+{
+}
+
+guint
+_lsc_counter_thread_get_n_groups (LscCounterThread *t)
+{
+  return 0;
+}
+
 #else /* LSC_HAVE_LIBPFM */
 
 /* Generic perf events, by libpfm4's names for them; L2 has none. */
@@ -110,6 +122,7 @@ static const char *const l2_candidates[] = {
 typedef struct
 {
   struct perf_event_attr attr[LSC_N_COUNTERS];
+  guint max_group;    /* events per group at most; 0: as many as fit */
 } PerfData;
 
 /* libpfm4 is not thread-safe; backends may be created on several threads.
@@ -362,7 +375,7 @@ perf_open_thread (LscCounterBackend  *b,
       attr.read_format = READ_FORMAT;
       attr.inherit = 0;
 
-      if (group != NULL)
+      if (group != NULL && (data->max_group == 0 || group->n < data->max_group))
         {
           /* Siblings follow the leader's enable state. The kernel refuses
            * a sibling (EINVAL, ENOSPC) when the group would no longer fit
@@ -567,6 +580,21 @@ LscCounterBackend *
 _lsc_counter_backend_new_perf_events (const char *const events[LSC_N_COUNTERS])
 {
   return new_perf (events, FALSE);
+}
+
+void
+_lsc_counter_backend_set_max_group (LscCounterBackend *b,
+                                    guint              max_group)
+{
+  g_return_if_fail (b->klass == &perf_class);
+  ((PerfData *) b->data)->max_group = max_group;
+}
+
+guint
+_lsc_counter_thread_get_n_groups (LscCounterThread *t)
+{
+  g_return_val_if_fail (t->read == perf_read, 0);
+  return ((PerfThread *) t)->n_groups;
 }
 
 #endif /* LSC_HAVE_LIBPFM */

@@ -58,5 +58,13 @@ guint64            _lsc_counter_scale          (guint64 value,
  * events (perf::PERF_COUNT_SW_TASK_CLOCK, …), which every Linux machine
  * has, to run the grouping, reading and scaling code on this VM too. */
 LscCounterBackend *_lsc_counter_backend_new_perf_events (const char *const events[LSC_N_COUNTERS]);
+/* Perf backends only: at most max_group events per group (0: as many as
+ * the PMU takes), so that the tests run the several-groups path that a
+ * real PMU takes when the events do not fit together; set before opening
+ * threads. */
+void               _lsc_counter_backend_set_max_group   (LscCounterBackend *b,
+                                                         guint              max_group);
+/* The number of event groups a perf thread opened. */
+guint              _lsc_counter_thread_get_n_groups     (LscCounterThread  *t);
 
 G_END_DECLS
