@@ -1,5 +1,7 @@
 #include "lsc-cli-engine.h"
 
+#include "io/lsc-image.h"
+
 void
 lsc_cli_engine_options_add (LscCliEngineOptions *options,
                             GOptionContext      *context,
@@ -124,5 +126,47 @@ lsc_cli_make_random_inputs (LscModel   *model,
         t->data[k] = (float) g_rand_double (rand);
       g_ptr_array_add (inputs, t);
     }
+  return TRUE;
+}
+
+/* Images make the batch (repeated round-robin up to --batch when that is
+ * larger); without images, seeded random inputs. */
+gboolean
+lsc_cli_make_inputs (LscModel          *model,
+                     const char *const *images,
+                     guint              n_images,
+                     int                batch,
+                     const char        *preprocess_name,
+                     GPtrArray         *inputs,
+                     GError           **error)
+{
+  LscPreprocess preprocess = LSC_PREPROCESS_UNIT;
+  const LscNode *input;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  LscTensor *t;
+
+  if (n_images == 0)
+    return lsc_cli_make_random_inputs (model, batch > 0 ? batch : 1, inputs, error);
+  if (preprocess_name != NULL && !lsc_preprocess_from_name (preprocess_name, &preprocess, error))
+    return FALSE;
+  input = lsc_model_get_node (model, lsc_model_get_input_node (model, 0));
+  if (lsc_model_get_n_inputs (model) != 1 || input->output_shape.ndim != 4
+      || input->output_shape.dims[3] < 1 || input->output_shape.dims[3] > 4)
+    {
+      g_autofree char *s = lsc_shape_to_string (&input->output_shape);
+      g_set_error (error, LSC_ENGINE_ERROR, LSC_ENGINE_ERROR_BAD_INPUT,
+                   "the model takes %u input%s (the first %s), not one batch of images; "
+                   "profile it without images (random inputs)",
+                   lsc_model_get_n_inputs (model), lsc_model_get_n_inputs (model) == 1 ? "" : "s", s);
+      return FALSE;
+    }
+  for (guint i = 0; i < MAX ((guint) batch, n_images); i++)
+    g_ptr_array_add (paths, (gpointer) images[i % n_images]);
+  t = lsc_image_load_batch ((const char *const *) paths->pdata, paths->len, input->output_shape.dims[1],
+                            input->output_shape.dims[2], input->output_shape.dims[3], LSC_RESIZE_BILINEAR,
+                            preprocess, error);
+  if (t == NULL)
+    return FALSE;
+  g_ptr_array_add (inputs, t);
   return TRUE;
 }

@@ -49,6 +49,17 @@ gboolean     lsc_cli_make_random_inputs   (LscModel            *model,
                                            GPtrArray           *inputs,
                                            GError             **error);
 
+/* The IMAGE arguments as one batch (repeated round-robin up to `batch`
+ * when that is larger; preprocess_name NULL: unit), or without images
+ * random inputs of `batch` samples (0: 1). */
+gboolean     lsc_cli_make_inputs          (LscModel            *model,
+                                           const char *const   *images,
+                                           guint                n_images,
+                                           int                  batch,
+                                           const char          *preprocess_name,
+                                           GPtrArray           *inputs,
+                                           GError             **error);
+
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LscCliEngineOptions, lsc_cli_engine_options_clear)
 
 G_END_DECLS

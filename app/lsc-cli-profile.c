@@ -10,53 +10,10 @@
 
 #include <stdio.h>
 
-#include "io/lsc-image.h"
 #include "lsc-cli-engine.h"
 #include "lsc-cli-report.h"
 #include "model/lsc-model.h"
 #include "profile/lsc-profiler.h"
-
-/* Images make the batch (repeated round-robin up to --batch when that is
- * larger); without images, seeded random inputs. */
-static gboolean
-make_inputs (LscModel          *model,
-             const char *const *images,
-             guint              n_images,
-             int                batch,
-             const char        *preprocess_name,
-             GPtrArray         *inputs,
-             GError           **error)
-{
-  LscPreprocess preprocess = LSC_PREPROCESS_UNIT;
-  const LscNode *input;
-  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
-  LscTensor *t;
-
-  if (n_images == 0)
-    return lsc_cli_make_random_inputs (model, batch > 0 ? batch : 1, inputs, error);
-  if (preprocess_name != NULL && !lsc_preprocess_from_name (preprocess_name, &preprocess, error))
-    return FALSE;
-  input = lsc_model_get_node (model, lsc_model_get_input_node (model, 0));
-  if (lsc_model_get_n_inputs (model) != 1 || input->output_shape.ndim != 4
-      || input->output_shape.dims[3] < 1 || input->output_shape.dims[3] > 4)
-    {
-      g_autofree char *s = lsc_shape_to_string (&input->output_shape);
-      g_set_error (error, LSC_ENGINE_ERROR, LSC_ENGINE_ERROR_BAD_INPUT,
-                   "the model takes %u input%s (the first %s), not one batch of images; "
-                   "profile it without images (random inputs)",
-                   lsc_model_get_n_inputs (model), lsc_model_get_n_inputs (model) == 1 ? "" : "s", s);
-      return FALSE;
-    }
-  for (guint i = 0; i < MAX ((guint) batch, n_images); i++)
-    g_ptr_array_add (paths, (gpointer) images[i % n_images]);
-  t = lsc_image_load_batch ((const char *const *) paths->pdata, paths->len, input->output_shape.dims[1],
-                            input->output_shape.dims[2], input->output_shape.dims[3], LSC_RESIZE_BILINEAR,
-                            preprocess, error);
-  if (t == NULL)
-    return FALSE;
-  g_ptr_array_add (inputs, t);
-  return TRUE;
-}
 
 int
 lsc_cli_profile (int    argc,
@@ -66,6 +23,7 @@ lsc_cli_profile (int    argc,
   g_autoptr(LscModel) model = NULL;
   g_autoptr(LscExecutor) executor = NULL;
   g_autoptr(LscProfileReport) report = NULL;
+  g_autoptr(LscCounterBackend) counters = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) lsc_tensor_free);
   g_autofree LscShape *shapes = NULL;
@@ -114,7 +72,7 @@ lsc_cli_profile (int    argc,
 
   model = lsc_model_load (argv[1], &error);
   if (model == NULL
-      || !make_inputs (model, (const char *const *) argv + 2, (guint) (argc - 2), batch, preprocess, inputs, &error))
+      || !lsc_cli_make_inputs (model, (const char *const *) argv + 2, (guint) (argc - 2), batch, preprocess, inputs, &error))
     return lsc_cli_fail (error);
   shapes = g_new0 (LscShape, inputs->len);
   for (guint i = 0; i < inputs->len; i++)
@@ -132,7 +90,10 @@ lsc_cli_profile (int    argc,
   options.version = PACKAGE_VERSION;
   options.progress = lsc_cli_progress;
   options.progress_data = (gpointer) lsc_model_get_name (model);
-  (void) no_counters;
+  /* LSC_COUNTERS=perf (default), fake or off picks the backend. */
+  counters = no_counters ? lsc_counter_backend_new_off ("switched off with --no-counters")
+                         : lsc_counter_backend_new_default ();
+  options.counters = counters;
 
   report = lsc_profile_executor (executor, (const LscTensor *const *) inputs->pdata, inputs->len,
                                  &options, NULL, &error);

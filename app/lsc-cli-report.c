@@ -248,6 +248,23 @@ lsc_cli_print_report (FILE             *out,
                i, l->name, l->kernel, p50, p90, p99, 100.0 * l->share, l->gflops, l->gbs, l->intensity,
                ws, fits != NULL ? fits : "?", l->efficiency, l->imbalance);
     }
+  if (r->counter_mask != 0)
+    {
+      const guint timed = MAX (r->wall.n, 1);
+
+      fprintf (out, "\n%4s  %-28s %12s %6s %10s %10s %10s %10s   (per run; misses per 1000 instructions)\n",
+               "#", "layer", "cycles", "IPC", "L1D", "L2", "LLC", "dTLB");
+      for (guint i = 0; i < r->n_layers; i++)
+        {
+          const double *c = r->layers[i].counters;
+          const double kinst = c[LSC_COUNTER_INSTRUCTIONS] / 1000.0;
+
+          fprintf (out, "%4u  %-28.28s %12.0f %6.2f %10.2f %10.2f %10.2f %10.2f\n", i, r->layers[i].name,
+                   c[LSC_COUNTER_CYCLES] / timed, c[LSC_COUNTER_INSTRUCTIONS] / c[LSC_COUNTER_CYCLES],
+                   c[LSC_COUNTER_L1D_MISSES] / kinst, c[LSC_COUNTER_L2_MISSES] / kinst,
+                   c[LSC_COUNTER_LLC_MISSES] / kinst, c[LSC_COUNTER_DTLB_MISSES] / kinst);
+        }
+    }
   fprintf (out, "\n* fewer timed runs than the percentile needs to be trusted (p90: %d, p99: %d); "
                 "shown, but do not rely on it.\n", LSC_STATS_P90_MIN_SAMPLES, LSC_STATS_P99_MIN_SAMPLES);
   fprintf (out, "  eff: busy time of all workers / (workers × layer time); imb: slowest worker / mean worker.\n");

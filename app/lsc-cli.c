@@ -19,6 +19,7 @@ static const Subcommand subcommands[] = {
   { "predict", lsc_cli_predict, "Classify images with a model and print the top-k classes" },
   { "run", lsc_cli_run, "Run a model on .npy inputs and write .npy outputs" },
   { "zoo", lsc_cli_zoo, "Write a built-in architecture (MobileNetV2, ResNet50, …) as a Keras .h5 file" },
+  { "sweep", lsc_cli_sweep, "Profile at several thread counts, batch sizes, ISAs, strategies or pinnings" },
   { "profile", lsc_cli_profile, "Profile per layer and per worker: time distributions, efficiency, roofline data" },
 
 

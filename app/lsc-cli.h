@@ -20,6 +20,8 @@ int      lsc_cli_predict      (int    argc,
                                char **argv);
 int      lsc_cli_run          (int    argc,
                                char **argv);
+int      lsc_cli_sweep        (int    argc,
+                               char **argv);
 int      lsc_cli_profile      (int    argc,
                                char **argv);
 int      lsc_cli_zoo          (int    argc,

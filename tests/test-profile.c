@@ -334,11 +334,12 @@ zoo_model (const char *name,
 }
 
 static LscProfileReport *
-profile_model (LscModel    *model,
-               guint        threads,
-               LscStrategy  strategy,
-               int64_t      batch,
-               guint        runs)
+profile_model_with (LscModel          *model,
+                    guint              threads,
+                    LscStrategy        strategy,
+                    int64_t            batch,
+                    guint              runs,
+                    LscCounterBackend *counters)
 {
   const LscNode *input = lsc_model_get_node (model, lsc_model_get_input_node (model, 0));
   LscShape shape = input->output_shape;
@@ -367,11 +368,91 @@ profile_model (LscModel    *model,
   lsc_profile_options_init (&options);
   options.runs = runs;
   options.warmup = 2;
+  options.counters = counters;
   report = lsc_profile_executor (executor, (const LscTensor *const *) &x, 1, &options, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (report);
   g_assert_true (report->sealed);
   return report;
+}
+
+static LscProfileReport *
+profile_model (LscModel    *model,
+               guint        threads,
+               LscStrategy  strategy,
+               int64_t      batch,
+               guint        runs)
+{
+  return profile_model_with (model, threads, strategy, batch, runs, NULL);
+}
+
+/* The available path, with the fake backend (counts = the thread's CPU
+ * time × a fixed rate per counter): every counter is reported, each layer
+ * gets counts in the ratio of the rates (instructions : cycles = 6 : 3),
+ * and all cycles together are what 3 per ns of the layers' CPU time give —
+ * at most the layers' time on every worker, and most of it. */
+static void
+test_profile_counters_fake (void)
+{
+  g_autoptr(LscModel) model = zoo_model ("mobilenetv2", 96);
+  g_autoptr(LscCounterBackend) fake = lsc_counter_backend_new_fake ();
+  const guint threads = MIN (2, g_get_num_processors ());
+  g_autoptr(LscProfileReport) r = profile_model_with (model, threads, LSC_STRATEGY_INTRA, 1, 20, fake);
+  JsonNode *json;
+  double cycles = 0.0, span_sum = 0.0;
+
+  g_assert_cmphex (r->counter_mask, ==, LSC_COUNTER_MASK_ALL);
+  g_assert_cmpstr (r->counter_backend, ==, "fake");
+  for (guint l = 0; l < r->n_layers; l++)
+    {
+      const LscProfileLayer *layer = &r->layers[l];
+
+      for (guint c = 0; c < LSC_N_COUNTERS; c++)
+        g_assert_false (isnan (layer->counters[c]));
+      if (layer->counters[LSC_COUNTER_CYCLES] > 1000)
+        g_assert_cmpfloat (fabs (layer->counters[LSC_COUNTER_INSTRUCTIONS] / layer->counters[LSC_COUNTER_CYCLES]
+                                 - 2.0), <, 0.01);
+      cycles += layer->counters[LSC_COUNTER_CYCLES];
+      span_sum += layer->time.mean * layer->time.n;
+    }
+  g_test_message ("fake cycles / 3 = %.3f ms; Σ layer times × workers = %.3f ms",
+                  cycles / 3 / 1e6, span_sum * threads / 1e6);
+  g_assert_cmpfloat (cycles / lsc_counter_fake_rate (LSC_COUNTER_CYCLES), <=, 1.02 * span_sum * threads);
+  g_assert_cmpfloat (cycles / lsc_counter_fake_rate (LSC_COUNTER_CYCLES), >=, 0.3 * span_sum);
+
+  /* The exports carry them. */
+  json = lsc_profile_report_to_json (r);
+  g_assert_true (json_object_get_boolean_member (json_object_get_object_member (json_node_get_object (json),
+                                                                                "counters"), "available"));
+  json_node_unref (json);
+}
+
+/* The unavailable path: counters that cannot be opened leave a reason and
+ * no numbers, and the profile goes on. */
+static void
+test_profile_counters_unavailable (void)
+{
+  g_autoptr(LscModel) model = zoo_model ("mnist-cnn", 0);
+  g_autoptr(LscCounterBackend) off = lsc_counter_backend_new_off ("switched off by the test");
+  g_autoptr(LscCounterBackend) perf = lsc_counter_backend_new_perf ();
+  g_autoptr(LscProfileReport) r = profile_model_with (model, 1, LSC_STRATEGY_INTRA, 1, 5, off);
+  g_autoptr(LscProfileReport) p = profile_model_with (model, 1, LSC_STRATEGY_INTRA, 1, 5, perf);
+
+  g_assert_cmphex (r->counter_mask, ==, 0);
+  g_assert_nonnull (strstr (r->counter_reason, "switched off by the test"));
+  for (guint l = 0; l < r->n_layers; l++)
+    g_assert_true (isnan (r->layers[l].counters[LSC_COUNTER_CYCLES]));
+  g_assert_cmpuint (r->wall.n, ==, 5);
+
+  /* This machine's own backend: whatever it can count, it says why not
+   * for the rest. */
+  if (p->counter_mask != LSC_COUNTER_MASK_ALL)
+    {
+      g_assert_nonnull (p->counter_reason);
+      g_assert_cmpuint (strlen (p->counter_reason), >, 10);
+      g_test_message ("perf counters here: %s", p->counter_reason);
+    }
+  g_assert_cmpuint (p->wall.n, ==, 5);
 }
 
 /* Every timed run's per-layer sum lies inside its wall time, and falls
@@ -530,5 +611,7 @@ main (int    argc,
   g_test_add_func ("/profile/run/sum-matches-wall", test_profile_sum_matches_wall);
   g_test_add_func ("/profile/run/trace-intra", test_profile_trace_intra);
   g_test_add_func ("/profile/run/trace-replicas", test_profile_trace_replicas);
+  g_test_add_func ("/profile/counters/fake", test_profile_counters_fake);
+  g_test_add_func ("/profile/counters/unavailable", test_profile_counters_unavailable);
   return g_test_run ();
 }
