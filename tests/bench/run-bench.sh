@@ -194,6 +194,29 @@ for m in "${models[@]}"; do
   done
 done
 
+# What profiling costs: `layerscope profile` interleaves unprofiled runs
+# with the profiled ones and reports the difference of the medians (the
+# goal is at most 2 %).
+overheads=()
+echo
+echo "== profiling overhead: median profiled vs unprofiled run, 100 interleaved pairs =="
+for m in "${models[@]}"; do
+  for t in 1 2; do
+    [ "$t" -gt "$(nproc)" ] && continue
+    if json=$("$lsc" profile "$out/$m.h5" --threads "$t" --runs 100 --no-monitor --json - -q); then
+      line="profiling overhead $m b1 t$t = $(printf '%s' "$json" | "$py" -c '
+import json, sys
+s = json.load (sys.stdin)["summary"]
+print ("%+.1f %% (%.3f ms profiled, %.3f ms unprofiled)" % (100 * s["overhead"], s["wall_ns"]["p50"] / 1e6, s["unprofiled_wall_ns"]["p50"] / 1e6))')"
+      echo "$line"
+      overheads+=("$line")
+    else
+      echo "  layerscope profile failed" >&2
+      status=1
+    fi
+  done
+done
+
 # The GEMM microkernels next to OpenBLAS on the convolution shapes of both
 # models. OpenBLAS picks its own best core: an OPENBLAS_CORETYPE or
 # OPENBLAS_L2_SIZE in the environment would handicap it.
@@ -206,5 +229,8 @@ fi
 if [ ${#ratios[@]} -gt 0 ]; then
   echo
   printf '%s\n' "${ratios[@]}"
+fi
+if [ ${#overheads[@]} -gt 0 ]; then
+  printf '%s\n' "${overheads[@]}"
 fi
 exit $status
