@@ -168,6 +168,31 @@ test_new_errors (void)
   spec.cpus[0] = 0;
   g_assert_null (lsc_load_generator_new (&spec, &error));
   g_assert_error (error, LSC_ENGINE_ERROR, LSC_ENGINE_ERROR_BAD_CONFIG);
+  g_clear_error (&error);
+}
+
+/* A CPU the kernel will not pin to (a number no test machine has): start
+ * fails naming it, and the thread for the good CPU is stopped too. */
+static void
+test_start_error (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LscLoadGenerator) generator = NULL;
+  LscLoadSpec spec = { .kind = LSC_LOAD_CPU, .n_cpus = 2, .cpus = { 0, 1000 } };
+
+  generator = lsc_load_generator_new (&spec, &error);
+  g_assert_no_error (error);
+  g_assert_false (lsc_load_generator_start (generator, &error));
+  g_assert_error (error, LSC_ENGINE_ERROR, LSC_ENGINE_ERROR_FAILED);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "CPU 1000"));
+  g_assert_false (lsc_load_generator_is_running (generator));
+  g_assert_null (lsc_load_generator_get_tids (generator));
+  g_clear_error (&error);
+
+  /* The generator stays usable: start again fails the same way. */
+  g_assert_false (lsc_load_generator_start (generator, &error));
+  g_assert_error (error, LSC_ENGINE_ERROR, LSC_ENGINE_ERROR_FAILED);
 }
 
 /* ---- real load ---- */
@@ -327,6 +352,17 @@ check_loads (const char *text,
         best = r;
     }
   g_test_message ("%s: best share %.0f %%, runnable %.0f %%", text, 100 * best.share, 100 * best.runnable);
+  if (spec.kind == LSC_LOAD_MEMORY)
+    {
+      guint64 bytes = lsc_load_generator_get_bytes_streamed (generator);
+
+      /* Streaming runs at GB/s: tens of milliseconds of CPU time are far
+       * more than this. */
+      g_test_message ("%s: %.2f GB read and written", text, bytes / 1e9);
+      g_assert_cmpuint (bytes, >=, 16 << 20);
+    }
+  else
+    g_assert_cmpuint (lsc_load_generator_get_bytes_streamed (generator), ==, 0);
   if (best.runnable >= 0)
     {
       g_assert_cmpfloat (best.runnable, >=, 0.7);
@@ -463,6 +499,7 @@ main (int   argc,
 
   g_test_add_func ("/load-generator/spec", test_spec);
   g_test_add_func ("/load-generator/new-errors", test_new_errors);
+  g_test_add_func ("/load-generator/start-error", test_start_error);
   g_test_add_func ("/load-generator/cpu", test_cpu_load);
   g_test_add_func ("/load-generator/memory", test_memory_load);
   g_test_add_func ("/load-generator/all-cpus", test_all_cpus);

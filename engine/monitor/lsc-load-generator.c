@@ -38,6 +38,7 @@ typedef struct
   guint64          *buffer;      /* memory kind: allocated by the thread on its first start */
   gsize             n_words;
   double            sink;        /* keeps the arithmetic from being optimised away */
+  atomic_uint_fast64_t streamed; /* memory kind: bytes read (and as many written) so far */
 } Worker;
 
 struct _LscLoadGenerator
@@ -432,6 +433,11 @@ memory_loop (Worker *worker)
 
       for (gsize j = pos; j < end; j++)
         buffer[j] += pass;
+      /* Only this thread writes it; readers want a rough figure. */
+      atomic_store_explicit (&worker->streamed,
+                             atomic_load_explicit (&worker->streamed, memory_order_relaxed)
+                             + (end - pos) * sizeof (guint64),
+                             memory_order_relaxed);
       pos = end;
       if (pos == n_words)
         {
@@ -608,4 +614,16 @@ lsc_load_generator_get_buffer_size (LscLoadGenerator *generator)
   g_return_val_if_fail (generator != NULL, 0);
 
   return generator->buffer_size;
+}
+
+guint64
+lsc_load_generator_get_bytes_streamed (LscLoadGenerator *generator)
+{
+  guint64 total = 0;
+
+  g_return_val_if_fail (generator != NULL, 0);
+
+  for (guint i = 0; i < generator->spec.n_cpus; i++)
+    total += atomic_load_explicit (&generator->workers[i].streamed, memory_order_relaxed);
+  return total;
 }

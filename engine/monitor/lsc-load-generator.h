@@ -72,6 +72,9 @@ const pid_t      *lsc_load_generator_get_tids      (LscLoadGenerator *generator)
 /* Bytes each memory-kind thread streams over: 4 x the L3 cache covering
  * its CPU (hwloc), 64 MiB where hwloc knows no L3; 0 for the CPU kind. */
 gsize             lsc_load_generator_get_buffer_size (LscLoadGenerator *generator);
+/* Memory kind: bytes read by all threads since new (as many were
+ * written), over all starts; how hard the hog pushed. 0 for the CPU kind. */
+guint64           lsc_load_generator_get_bytes_streamed (LscLoadGenerator *generator);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LscLoadGenerator, lsc_load_generator_free)
 
