@@ -25,6 +25,8 @@ lsc_cli_profile (int    argc,
   g_autoptr(LscProfileReport) report = NULL;
   g_autoptr(LscCounterBackend) counters = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *load = NULL;
+  LscLoadSpec load_spec;
   g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) lsc_tensor_free);
   g_autofree LscShape *shapes = NULL;
   g_autofree char *preprocess = NULL;
@@ -39,6 +41,9 @@ lsc_cli_profile (int    argc,
     { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "Timed runs (default 100; a p90 needs 64, a p99 662)", "N" },
     { "warmup", 'w', 0, G_OPTION_ARG_INT, &warmup, "Warm-up runs after the first (default 5)", "N" },
     { "cold", 0, 0, G_OPTION_ARG_NONE, &cold, "Evict the caches before every run", NULL },
+    { "load", 0, 0, G_OPTION_ARG_STRING, &load,
+      "Background load during the runs: cpu:CPUS (busy loops) or mem:CPUS (memory-bandwidth hogs), "
+      "CPUS like 1, 0,1, 0-3 or all", "SPEC" },
     { "preprocess", 'p', 0, G_OPTION_ARG_STRING, &preprocess,
       "Image preprocessing: raw, unit (default), tf, caffe or torch", "M" },
     { "no-overhead", 0, 0, G_OPTION_ARG_NONE, &no_overhead,
@@ -70,6 +75,11 @@ lsc_cli_profile (int    argc,
   if (!lsc_cli_export_options_check (&exports, &error))
     return lsc_cli_fail (error);
 
+  if (load != NULL)
+    {
+      if (!lsc_load_spec_parse (load, &load_spec, &error))
+        return lsc_cli_fail (error);
+    }
   model = lsc_model_load (argv[1], &error);
   if (model == NULL
       || !lsc_cli_make_inputs (model, (const char *const *) argv + 2, (guint) (argc - 2), batch, preprocess, inputs, &error))
@@ -85,6 +95,7 @@ lsc_cli_profile (int    argc,
   options.runs = runs;
   options.warmup = warmup;
   options.cold = cold;
+  options.load = load != NULL ? &load_spec : NULL;
   options.measure_overhead = !no_overhead;
   options.monitor = !no_monitor;
   options.version = PACKAGE_VERSION;

@@ -177,6 +177,8 @@ print_summary (FILE             *out,
   fprintf (out, "Setup     batch %u, %u thread%s (%s, pinned %s), %s kernels, %s, %s caches\n",
            r->batch, r->n_threads, r->n_threads == 1 ? "" : "s", r->strategy, r->pin, r->isa,
            r->fused ? "fused" : "unfused", r->cold ? "cold (evicted before each run)" : "warm");
+  if (r->background_load != NULL)
+    fprintf (out, "Load      background load %s during the runs\n", r->background_load);
   fprintf (out, "Clock     %s (%s), resolution %.2f ns\n", r->clock_source, r->clock_why, r->clock_resolution_ns);
   fprintf (out, "Runs      first %s; %u warm-up (mean %s); %u timed: median %s, p90 %s, p99 %s, "
                 "min %s, max %s, sd %s\n",

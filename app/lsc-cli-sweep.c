@@ -74,6 +74,8 @@ lsc_cli_sweep (int    argc,
   g_autoptr(LscSweep) sweep = NULL;
   g_autoptr(LscCounterBackend) counters = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *load = NULL;
+  LscLoadSpec load_spec;
   g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) lsc_tensor_free);
   g_auto(LscCliEngineOptions) engine = { 0 };
   g_autofree char *over = NULL, *values = NULL, *json = NULL, *csv = NULL;
@@ -90,6 +92,9 @@ lsc_cli_sweep (int    argc,
     { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "Timed runs per point (default 30)", "N" },
     { "warmup", 'w', 0, G_OPTION_ARG_INT, &warmup, "Warm-up runs per point (default 3)", "N" },
     { "cold", 0, 0, G_OPTION_ARG_NONE, &cold, "Evict the caches before every run", NULL },
+    { "load", 0, 0, G_OPTION_ARG_STRING, &load,
+      "Background load during the runs: cpu:CPUS (busy loops) or mem:CPUS (memory-bandwidth hogs), "
+      "CPUS like 1, 0,1, 0-3 or all", "SPEC" },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &json, "Write the sweep as JSON, a full profile per point (- for standard output)", "FILE" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, "Write a CSV row per point and layer (- for standard output)", "FILE" },
     { NULL }
@@ -132,6 +137,12 @@ lsc_cli_sweep (int    argc,
   counters = lsc_counter_backend_new_default ();
   options.profile.counters = counters;
 
+  if (load != NULL)
+    {
+      if (!lsc_load_spec_parse (load, &load_spec, &error))
+        return lsc_cli_fail (error);
+      options.profile.load = &load_spec;
+    }
   model = lsc_model_load (argv[1], &error);
   if (model == NULL)
     return lsc_cli_fail (error);

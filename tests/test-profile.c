@@ -455,6 +455,54 @@ test_profile_counters_unavailable (void)
   g_assert_cmpuint (p->wall.n, ==, 5);
 }
 
+/* A CPU hog on worker 0's CPU during the session: the monitor sees another
+ * thread loading the core the profile runs on, and flags the runs. */
+static void
+test_profile_background_load (void)
+{
+  g_autoptr(LscModel) model = zoo_model ("mobilenetv2", 96);
+  const LscNode *input = lsc_model_get_node (model, lsc_model_get_input_node (model, 0));
+  LscShape shape = input->output_shape;
+  g_autoptr(LscTensor) x = NULL;
+  g_autoptr(LscPlan) plan = NULL;
+  g_autoptr(LscExecutor) executor = NULL;
+  g_autoptr(LscProfileReport) r = NULL;
+  g_autoptr(GError) error = NULL;
+  LscPlanOptions plan_options;
+  LscExecutorOptions exec_options;
+  LscProfileOptions options;
+  LscLoadSpec load;
+  char spec[32];
+  int cpu;
+
+  shape.dims[0] = 1;
+  x = lsc_tensor_new (&shape);
+  lsc_plan_options_init (&plan_options);
+  plan = lsc_plan_new (model, &shape, 1, &plan_options, &error);
+  lsc_executor_options_init (&exec_options);
+  executor = lsc_executor_new (plan, &exec_options, &error);
+  g_assert_no_error (error);
+  cpu = lsc_thread_pool_get_worker_pu (lsc_executor_get_pool (executor), 0);
+  g_assert_cmpint (cpu, >=, 0);
+  g_snprintf (spec, sizeof spec, "cpu:%d", cpu);
+  g_assert_true (lsc_load_spec_parse (spec, &load, &error));
+
+  lsc_profile_options_init (&options);
+  options.runs = 30;
+  options.warmup = 1;
+  options.measure_overhead = FALSE;
+  options.load = &load;
+  r = lsc_profile_executor (executor, (const LscTensor *const *) &x, 1, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (r->background_load, ==, spec);
+  g_assert_cmpuint (r->cpu_samples->len, >, 0);
+  g_test_message ("%u of %u runs flagged, CPU %d at %.0f %% other load", r->n_interfered, r->wall.n,
+                  r->max_other_cpu, 100.0 * r->max_other_load);
+  g_assert_cmpint (r->max_other_cpu, ==, cpu);
+  g_assert_cmpfloat (r->max_other_load, >, 0.1);
+  g_assert_cmpuint (r->n_interfered, >, 0);
+}
+
 /* Every timed run's per-layer sum lies inside its wall time, and falls
  * short of it only by what happens outside the layers (copying the input
  * in and the output out, pinning) — under 2 % of the run plus the
@@ -612,6 +660,7 @@ main (int    argc,
   g_test_add_func ("/profile/run/trace-intra", test_profile_trace_intra);
   g_test_add_func ("/profile/run/trace-replicas", test_profile_trace_replicas);
   g_test_add_func ("/profile/counters/fake", test_profile_counters_fake);
+  g_test_add_func ("/profile/run/background-load", test_profile_background_load);
   g_test_add_func ("/profile/counters/unavailable", test_profile_counters_unavailable);
   return g_test_run ();
 }

@@ -154,6 +154,7 @@ lsc_profile_report_to_json (LscProfileReport *r)
   add_bool (b, "fused", r->fused);
   add_bool (b, "cold", r->cold);
   add_int (b, "replicas", r->n_replicas);
+  lsc_json_add_string (b, "background_load", r->background_load);
   add_int (b, "warmup_runs", lsc_profile_report_count_runs (r, LSC_RUN_WARMUP));
   add_int (b, "timed_runs", lsc_profile_report_count_runs (r, LSC_RUN_TIMED));
   json_builder_end_object (b);

@@ -93,6 +93,7 @@ lsc_profile_report_unref (LscProfileReport *report)
   g_free (report->strategy);
   g_free (report->pin);
   g_free (report->isa);
+  g_free (report->background_load);
   g_free (report->created);
   g_free (report->host);
   g_free (report->layerscope_version);

@@ -133,6 +133,7 @@ struct _LscProfileReport
   gboolean      fused;
   gboolean      cold;               /* caches evicted before every run */
   guint         n_replicas;
+  char         *background_load;    /* the load generator's spec ("cpu:1"), or NULL */
   char         *created;            /* ISO 8601 */
   char         *host;
   char         *layerscope_version;

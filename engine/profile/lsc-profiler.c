@@ -3,7 +3,10 @@
 #include <hwloc.h>
 #include <math.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include "monitor/lsc-cpu-monitor.h"
 #include "plan/lsc-plan.h"
 #include "profile/lsc-clock.h"
 #include "profile/lsc-profile-recorder.h"
@@ -35,6 +38,9 @@ typedef struct
   gsize                     evict_floats;
   LscCounterThread        **counters;     /* per worker, or NULL */
   GError                   *counter_error;
+  LscCpuMonitor            *monitor;      /* NULL: off or failed */
+  pid_t                    *tids;         /* per worker */
+  LscLoadGenerator         *load;
 } Session;
 
 /* The size of one instance of each data cache level (0 where absent). */
@@ -195,6 +201,95 @@ teardown_counters (Session *s)
     }
   lsc_thread_pool_run_on_each (lsc_executor_get_pool (s->executor), close_counters_on_worker, s);
   g_clear_pointer (&s->counters, g_free);
+}
+
+/* ---- the CPU monitor --------------------------------------------------------- */
+
+static void
+get_tid_on_worker (gpointer user_data,
+                   guint    worker,
+                   gsize    tile)
+{
+  Session *s = user_data;
+
+  (void) tile;
+  s->tids[worker] = (pid_t) syscall (SYS_gettid);
+}
+
+/* Samples /proc/stat at 10 Hz meanwhile; the workers' CPU time is ours,
+ * everything else (other processes, a load generator) is "other". */
+static void
+setup_monitor (Session *s)
+{
+  LscProfileReport *r = s->report;
+  LscCpuMonitorOptions mo;
+  g_autoptr(GError) error = NULL;
+
+  if (!s->options->monitor)
+    {
+      r->monitor_reason = g_strdup ("the CPU monitor was switched off");
+      return;
+    }
+  lsc_cpu_monitor_options_init (&mo);
+  mo.hz = 10;
+  s->monitor = lsc_cpu_monitor_new (&mo, &error);
+  if (s->monitor == NULL)
+    {
+      r->monitor_reason = g_strdup_printf ("the CPU monitor could not start: %s", error->message);
+      return;
+    }
+  s->tids = g_new0 (pid_t, r->n_workers);
+  lsc_thread_pool_run_on_each (lsc_executor_get_pool (s->executor), get_tid_on_worker, s);
+  for (guint w = 0; w < r->n_workers; w++)
+    lsc_cpu_monitor_add_own_thread (s->monitor, s->tids[w]);
+  if (!lsc_cpu_monitor_start (s->monitor, &error))
+    {
+      r->monitor_reason = g_strdup_printf ("the CPU monitor could not start: %s", error->message);
+      g_clear_pointer (&s->monitor, lsc_cpu_monitor_free);
+    }
+}
+
+/* Stops the monitor (with a last, partial sample, so that even a session
+ * shorter than one period has one) and copies its samples into the
+ * report, in session time. */
+static void
+teardown_monitor (Session *s)
+{
+  LscProfileReport *r = s->report;
+  const double t0 = lsc_clock_to_monotonic_ns (&s->clock, s->t0);
+  guint n;
+
+  if (s->monitor == NULL)
+    return;
+  lsc_cpu_monitor_stop (s->monitor);
+  lsc_cpu_monitor_sample_now (s->monitor, NULL);
+  n = lsc_cpu_monitor_get_n_samples (s->monitor);
+  r->n_cpus = lsc_cpu_monitor_get_n_cpus (s->monitor);
+  r->monitor_hz = lsc_cpu_monitor_get_hz (s->monitor);
+  for (guint i = 0; i < n; i++)
+    {
+      const LscCpuSample *smp = lsc_cpu_monitor_get_sample (s->monitor, i);
+
+      lsc_profile_report_add_cpu_sample (r, (double) smp->t_ns - t0, smp->util, smp->other, smp->freq_mhz);
+    }
+  if (n == 0)
+    r->monitor_reason = g_strdup ("the CPU monitor took no sample");
+  g_clear_pointer (&s->monitor, lsc_cpu_monitor_free);
+}
+
+/* ---- background load ------------------------------------------------------ */
+
+/* Jitter experiments: CPU or memory hogs on chosen CPUs for the whole
+ * session (stopped when it ends). The monitor counts them as other load. */
+static gboolean
+start_load (Session *s,
+            GError **error)
+{
+  if (s->options->load == NULL)
+    return TRUE;
+  s->report->background_load = lsc_load_spec_to_string (s->options->load);
+  s->load = lsc_load_generator_new (s->options->load, error);
+  return s->load != NULL && lsc_load_generator_start (s->load, error);
 }
 
 /* ---- cold mode ------------------------------------------------------------ */
@@ -405,15 +500,17 @@ lsc_profile_executor (LscExecutor             *executor,
   if (options->cold)
     setup_eviction (&s);
   setup_counters (&s);
-  s.report->monitor_reason = g_strdup ("the CPU monitor was not asked for");
+  setup_monitor (&s);
 
   /* The calling thread stays on worker 0's core for the whole session,
    * like a dedicated inference thread: otherwise every run starts with a
    * migration, which on a busy machine waits for that core to be free. */
   lsc_thread_pool_enter (lsc_executor_get_pool (executor));
-  ok = run_all (&s, cancellable, error);
+  ok = start_load (&s, error) && run_all (&s, cancellable, error);
+  g_clear_pointer (&s.load, lsc_load_generator_free);
   lsc_thread_pool_leave (lsc_executor_get_pool (executor));
 
+  teardown_monitor (&s);
   teardown_counters (&s);
   s.report->dropped_slices = lsc_profile_recorder_get_dropped (s.recorder);
   lsc_profile_recorder_free (s.recorder);
@@ -421,6 +518,7 @@ lsc_profile_executor (LscExecutor             *executor,
     g_clear_pointer (&s.outputs[i], lsc_tensor_free);
   g_free (s.outputs);
   g_free (s.evict);
+  g_free (s.tids);
   g_clear_error (&s.counter_error);
   if (!ok)
     {

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "counters/lsc-counters.h"
+#include "monitor/lsc-load-generator.h"
 #include "plan/lsc-executor.h"
 #include "profile/lsc-profile-report.h"
 
@@ -26,6 +27,7 @@ typedef struct
   gboolean            measure_overhead;  /* interleave as many unprofiled runs (default TRUE) */
   LscCounterBackend  *counters;          /* NULL: counters off */
   gboolean            monitor;           /* sample /proc/stat meanwhile (default TRUE) */
+  const LscLoadSpec  *load;              /* background load during the runs, or NULL */
   JsonNode           *probe;             /* the machine probe's JSON for the roofs, or NULL */
   const char         *version;           /* recorded in the report */
   LscProfileProgress  progress;
