@@ -20,7 +20,7 @@ static const Subcommand subcommands[] = {
   { "run", lsc_cli_run, "Run a model on .npy inputs and write .npy outputs" },
   { "zoo", lsc_cli_zoo, "Write a built-in architecture (MobileNetV2, ResNet50, …) as a Keras .h5 file" },
   { "profile", lsc_cli_profile, "Profile per layer and per worker: time distributions, efficiency, roofline data" },
-
+  { "report", lsc_cli_report, "Print a saved profiling session (--session) again, or export it as JSON, CSV or a trace" },
 
 
 };
