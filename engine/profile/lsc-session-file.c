@@ -791,8 +791,8 @@ read_header (Reader *r)
     {
       if (H5Aexists (r->file, "model_config") > 0 || H5Lexists (r->file, "model_weights", H5P_DEFAULT) > 0)
         return fail (r, LSC_ENGINE_ERROR_BAD_INPUT,
-                     "this is a Keras model, not a profiling session (profile it with "
-                     "“layerscope profile”, then open the session it writes with --session)");
+                     "this is a Keras model, not a profiling session "
+                     "(“layerscope profile MODEL --session FILE” writes one)");
       return fail (r, LSC_ENGINE_ERROR_BAD_INPUT,
                    "this HDF5 file is not a Layerscope session (it has no “" MARKER "” attribute)");
     }
