@@ -86,6 +86,7 @@ assert_same_measured (LscProfileReport *a,
   g_assert_cmpstr (a->isa, ==, b->isa);
   g_assert_cmpint (a->fused, ==, b->fused);
   g_assert_cmpint (a->cold, ==, b->cold);
+  g_assert_cmpstr (a->background_load, ==, b->background_load);
   g_assert_cmpuint (a->n_replicas, ==, b->n_replicas);
   g_assert_cmpstr (a->created, ==, b->created);
   g_assert_cmpstr (a->host, ==, b->host);
@@ -275,6 +276,7 @@ make_report (void)
   r->isa = g_strdup ("avx2");
   r->fused = TRUE;
   r->cold = TRUE;
+  r->background_load = g_strdup ("mem:0-1");
   r->n_replicas = 1;
   r->created = g_strdup ("2025-01-02T03:04:05Z");
   r->host = g_strdup ("server-7");

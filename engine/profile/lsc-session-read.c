@@ -356,7 +356,8 @@ read_meta (Reader           *r,
        && read_string_attr (r, g, "/config", "isa", &report->isa)
        && read_bool_attr (r, g, "/config", "fused", &report->fused)
        && read_bool_attr (r, g, "/config", "cold", &report->cold)
-       && read_uint_attr (r, g, "/config", "replicas", G_MAXUINT32, &report->n_replicas);
+       && read_uint_attr (r, g, "/config", "replicas", G_MAXUINT32, &report->n_replicas)
+       && read_string_attr (r, g, "/config", "background_load", &report->background_load);
   H5Gclose (g);
   if (!ok || (g = open_group (r, "clock")) < 0)
     return FALSE;

@@ -241,6 +241,7 @@ write_meta (Writer           *w,
   write_bool_attr (w, g, "fused", r->fused);
   write_bool_attr (w, g, "cold", r->cold);
   write_int_attr (w, g, "replicas", r->n_replicas);
+  write_string_attr (w, g, "background_load", r->background_load);
   close_group (g);
 
   g = create_group (w, file, "clock");
