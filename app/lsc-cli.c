@@ -19,7 +19,7 @@ static const Subcommand subcommands[] = {
   { "predict", lsc_cli_predict, "Classify images with a model and print the top-k classes" },
   { "run", lsc_cli_run, "Run a model on .npy inputs and write .npy outputs" },
   { "zoo", lsc_cli_zoo, "Write a built-in architecture (MobileNetV2, ResNet50, …) as a Keras .h5 file" },
-
+  { "probe", lsc_cli_probe, "Measure the machine's roofline: peak GFLOP/s per ISA and L1/L2/L3/DRAM bandwidth" },
 
 
 };
