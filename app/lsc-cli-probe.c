@@ -103,6 +103,15 @@ print_probe (LscProbe *probe,
              lsc_probe_get_cache_path (probe) != NULL ? ", cached in " : "",
              lsc_probe_get_cache_path (probe) != NULL ? lsc_probe_get_cache_path (probe) : "");
 
+  {
+    guint trials, disturbed = lsc_probe_get_disturbed_trials (probe, &trials);
+
+    if (trials > 0 && disturbed * 10 > trials)
+      g_print ("Note        other processes disturbed %u of %u trials: the shared L3 and DRAM\n"
+               "            bandwidths may be low (run it again on an idle machine with --no-cache)\n",
+               disturbed, trials);
+  }
+
   print_header ("Peak GFLOP/s", counts, n_counts);
   g_print ("  FLOP/cycle, 1 thread\n");
   for (LscIsa isa = 0; isa < LSC_ISA_COUNT; isa++)
@@ -180,7 +189,7 @@ lsc_cli_probe (int    argc,
   const guint *counts;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &json, "Write the probe as JSON to F (“-”: standard output)", "F" },
-    { "no-cache", 0, 0, G_OPTION_ARG_NONE, &no_cache, "Measure again, even when a cached probe exists", NULL },
+    { "no-cache", 0, 0, G_OPTION_ARG_NONE, &no_cache, "Measure again even when a cached probe exists (and cache the new one)", NULL },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Measure 1 … N threads (default: every core)", "N" },
     { "seconds", 0, 0, G_OPTION_ARG_STRING, &seconds_text, "Time budget for the measuring (default 8)", "S" },
     { NULL }

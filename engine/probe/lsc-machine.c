@@ -280,8 +280,9 @@ lsc_machine_from_json (JsonNode  *node,
   const char *model;
   guint64 cores[LSC_N_CACHE_LEVELS];
 
-  if (object == NULL ||
-      !lsc_json_read_string (object, "cpu_model", &model, error) ||
+  if (object == NULL)
+    return NULL;
+  if (!lsc_json_read_string (object, "cpu_model", &model, error) ||
       !read_count (object, "packages", &machine->n_packages, error) ||
       !read_count (object, "cores", &machine->n_cores, error) ||
       !read_count (object, "pus", &machine->n_pus, error) ||

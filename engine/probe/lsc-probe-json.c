@@ -48,6 +48,10 @@ lsc_probe_to_json (LscProbe *probe)
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "seconds");
   add_number_or_null (b, probe->seconds);
+  json_builder_set_member_name (b, "trials");
+  json_builder_add_int_value (b, probe->trials);
+  json_builder_set_member_name (b, "disturbed_trials");
+  json_builder_add_int_value (b, probe->disturbed_trials);
   json_builder_set_member_name (b, "machine");
   json_builder_add_value (b, lsc_machine_to_json (probe->machine));
   json_builder_set_member_name (b, "frequency_ghz");
@@ -174,7 +178,7 @@ lsc_probe_from_json (JsonNode  *node,
   JsonObject *sizes;
   double array_bytes[LSC_N_MEM_LEVELS][LSC_PROBE_MAX_COUNTS];
   guint counts[LSC_PROBE_MAX_COUNTS], n_counts;
-  guint64 schema;
+  guint64 schema, trials, disturbed;
   const char *text;
   JsonNode *member;
 
@@ -192,7 +196,12 @@ lsc_probe_from_json (JsonNode  *node,
   if ((machine = lsc_machine_from_json (json_object_get_member (object, "machine"), error)) == NULL ||
       !read_thread_counts (object, counts, &n_counts, error))
     return NULL;
+  if (!lsc_json_read_uint (object, "trials", 0, G_MAXINT32, &trials, error) ||
+      !lsc_json_read_uint (object, "disturbed_trials", 0, trials, &disturbed, error))
+    return NULL;
   probe = _lsc_probe_new (g_steal_pointer (&machine), counts, n_counts);
+  probe->trials = (guint) trials;
+  probe->disturbed_trials = (guint) disturbed;
 
   for (guint isa = 0; isa < LSC_ISA_COUNT; isa++)
     isa_names[isa] = lsc_isa_to_string (isa);
@@ -221,10 +230,12 @@ lsc_probe_from_json (JsonNode  *node,
         probe->array_bytes[level][c] = (guint64) array_bytes[level][c];
       }
 
-  if (!lsc_json_read_string (object, "bandwidth_isa", &text, error) ||
-      !lsc_isa_from_string (text, &probe->bandwidth_isa, error))
+  if (!lsc_json_read_string (object, "bandwidth_isa", &text, error))
+    return NULL;
+  if (!lsc_isa_from_string (text, &probe->bandwidth_isa, NULL))
     {
-      g_prefix_error (error, "bandwidth_isa: ");
+      g_set_error (error, LSC_ENGINE_ERROR, LSC_ENGINE_ERROR_BAD_INPUT,
+                   "“bandwidth_isa” names no instruction set: “%s”", text);
       return NULL;
     }
   if (!lsc_json_read_number (json_object_get_member (object, "frequency_ghz"), "frequency_ghz",

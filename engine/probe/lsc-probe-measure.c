@@ -1,12 +1,21 @@
-/* The timed part of the probe. Every measurement ("unit": one ISA's peak
- * or one level's bandwidth at one thread count) runs the same way: a pool
- * of n threads pinned compactly one per core runs the loop on every worker
- * at once; the caller times the whole job (so a slow thread slows the
- * result, as it would a real parallel layer); a calibration grows the work
- * until a trial lasts long enough to time, then the median of N_TRIALS
- * trials is kept. Each unit gets an equal share of what is left of the
- * time budget, so one slow unit is paid for by the ones after it and the
- * whole probe keeps to the budget on any machine. */
+/* The timed part of the probe. Every measurement ("unit": one ISA's peak,
+ * one level's bandwidth at one thread count, or the clock) runs the same
+ * way: a pool of n threads pinned compactly one per core runs the loop on
+ * every worker at once; a calibration grows the work until a trial lasts
+ * long enough to time; the median of N_TRIALS trials is kept. Each unit
+ * gets an equal share of what is left of the time budget, so one slow unit
+ * is paid for by the ones after it and the whole probe keeps to the budget
+ * on any machine.
+ *
+ * Other processes on the machine must not lower the ceilings: a worker
+ * that the scheduler takes off its core for a while would show up as a
+ * slower machine. So every worker also reads its own CPU time. Where the
+ * resource is the core's own (the FP pipes, the clock, a private cache),
+ * each worker's rate is its work over its CPU time and the threads' rates
+ * add up; so with a single thread. Where several threads share it (an L3 shared by several cores, DRAM), only
+ * the wall time of the whole job says what they got together; trials in
+ * which a worker lost its core ("disturbed") are then repeated, up to
+ * twice N_TRIALS, and left out of the median when enough others are clean. */
 
 #include "probe/lsc-probe-private.h"
 
@@ -19,6 +28,8 @@
 #include "threads/lsc-thread-pool.h"
 
 #define N_TRIALS 5
+/* A worker that ran less than this fraction of its trial was disturbed. */
+#define CLEAN_CPU_FRACTION 0.9
 /* A trial shorter than this is mostly timer and wake-up noise. */
 #define MIN_CALIBRATION_SECONDS 0.5e-3
 /* Dependent adds per round of the clock loop. */
@@ -44,7 +55,16 @@ typedef struct
   guint64              array_bytes;
   guint                n_threads;
   volatile float      *sinks;         /* a result per worker, so no loop is dead code */
+  double              *wall_s;        /* per worker: its loop's wall and CPU time */
+  double              *cpu_s;
 } Work;
+
+/* How a unit turns trials into a rate. */
+typedef enum
+{
+  TIME_CPU,    /* per-core resource: sum of each worker's work / its CPU time */
+  TIME_WALL,   /* shared resource: all the work / the job's wall time */
+} TimeBase;
 
 typedef struct
 {
@@ -57,6 +77,8 @@ typedef struct
   float            *buffer;
   guint64           buffer_bytes;
   float            *sinks;            /* one per thread */
+  double           *wall_s, *cpu_s;   /* one per thread */
+  guint             trials, disturbed_trials;
 } Measure;
 
 /* A chain of dependent register adds, one cycle each on every x86-64 and
@@ -87,12 +109,32 @@ clock_chain (guint64 rounds)
 
 G_STATIC_ASSERT (CLOCK_CHAIN == 64);
 
+static double
+now_seconds (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* The time the calling thread has run on a CPU. */
+static double
+thread_cpu_seconds (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 static void
 work_on_worker (gpointer user_data,
                 guint    worker,
                 gsize    tile)
 {
   Work *work = user_data;
+  const double wall0 = now_seconds (), cpu0 = thread_cpu_seconds ();
   float result = 0.0f;
 
   switch (work->kind)
@@ -124,25 +166,8 @@ work_on_worker (gpointer user_data,
       g_assert_not_reached ();
     }
   work->sinks[worker] = result;
-}
-
-static double
-now_seconds (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static double
-time_trial (LscThreadPool *pool,
-            Work          *work)
-{
-  const double t0 = now_seconds ();
-
-  lsc_thread_pool_run_on_each (pool, work_on_worker, work);
-  return now_seconds () - t0;
+  work->cpu_s[worker] = thread_cpu_seconds () - cpu0;
+  work->wall_s[worker] = now_seconds () - wall0;
 }
 
 static int
@@ -154,25 +179,71 @@ compare_doubles (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
-/* Units of work per second: the median of N_TRIALS trials of about
- * seconds / (N_TRIALS + 1.5) each, after a calibration. work_per_amount
- * is what one unit of work->amount does on all threads together. */
+/* One trial of work->amount on every worker: its rate in units of work per
+ * second (work_per_amount: what one unit of amount does on ONE thread),
+ * and whether a worker lost its core for part of it. */
 static double
-measure_rate (LscThreadPool *pool,
+run_trial (LscThreadPool *pool,
+           Work          *work,
+           double         work_per_amount,
+           TimeBase       base,
+           gboolean      *disturbed)
+{
+  const double t0 = now_seconds ();
+  double wall, rate = 0.0;
+
+  lsc_thread_pool_run_on_each (pool, work_on_worker, work);
+  wall = now_seconds () - t0;
+
+  *disturbed = FALSE;
+  for (guint w = 0; w < work->n_threads; w++)
+    {
+      const double per_thread = work_per_amount * work->amount;
+
+      if (work->cpu_s[w] < CLEAN_CPU_FRACTION * work->wall_s[w])
+        *disturbed = TRUE;
+      rate += base == TIME_CPU ? per_thread / MAX (work->cpu_s[w], 1e-9) : per_thread / wall;
+    }
+  return rate;
+}
+
+/* The longest CPU time a worker spent on the last trial. */
+static double
+slowest_cpu (Work *work)
+{
+  double t = 0.0;
+
+  for (guint w = 0; w < work->n_threads; w++)
+    t = MAX (t, work->cpu_s[w]);
+  return t;
+}
+
+/* The median rate of N_TRIALS trials of about seconds / (N_TRIALS + 1.5)
+ * each, after a calibration. */
+static double
+measure_rate (Measure       *m,
+              LscThreadPool *pool,
               Work          *work,
               double         work_per_amount,
+              TimeBase       base,
               double         seconds)
 {
   const double trial = seconds / (N_TRIALS + 1.5);
   const double enough = MAX (trial / 4, MIN_CALIBRATION_SECONDS);
-  double rates[N_TRIALS], t;
+  double clean[2 * N_TRIALS], all[2 * N_TRIALS], t;
+  guint n_clean = 0, n_all = 0;
+  gboolean disturbed;
 
+  /* Calibrated on the workers' CPU time, the loop's own cost: a worker
+   * that starts late or loses its core would otherwise make a tiny amount
+   * look long enough. */
   work->amount = 1;
   for (;;)
     {
       double grow;
 
-      t = time_trial (pool, work);
+      run_trial (pool, work, work_per_amount, base, &disturbed);
+      t = slowest_cpu (work);
       if (t >= enough || work->amount >= G_GUINT64_CONSTANT (1) << 50)
         break;
       grow = t > 0.0 ? CLAMP (2.0 * enough / t, 2.0, 1024.0) : 1024.0;
@@ -180,10 +251,26 @@ measure_rate (LscThreadPool *pool,
     }
   work->amount = MAX ((guint64) (work->amount * (trial / t)), 1);
 
-  for (guint k = 0; k < N_TRIALS; k++)
-    rates[k] = work_per_amount * work->amount / time_trial (pool, work);
-  qsort (rates, N_TRIALS, sizeof (double), compare_doubles);
-  return rates[N_TRIALS / 2];
+  /* CPU-time rates are unaffected by a lost core: N_TRIALS is enough. */
+  while (n_all < N_TRIALS || (base == TIME_WALL && n_clean < N_TRIALS && n_all < 2 * N_TRIALS))
+    {
+      const double rate = run_trial (pool, work, work_per_amount, base, &disturbed);
+
+      all[n_all++] = rate;
+      if (!disturbed)
+        clean[n_clean++] = rate;
+      m->trials++;
+      m->disturbed_trials += disturbed;
+    }
+  g_debug ("probe: %u threads, amount %" G_GUINT64_FORMAT ": %u trials, %u clean",
+           work->n_threads, work->amount, n_all, n_clean);
+  if (base == TIME_WALL && n_clean >= (N_TRIALS + 1) / 2)
+    {
+      qsort (clean, n_clean, sizeof (double), compare_doubles);
+      return clean[n_clean / 2];
+    }
+  qsort (all, n_all, sizeof (double), compare_doubles);
+  return all[n_all / 2];
 }
 
 /* Reports progress, checks for cancellation, and returns this unit's share
@@ -237,8 +324,10 @@ measure_count (Measure   *m,
    * buffer's split n ways, holds every smaller level's. */
   const guint64 region = lsc_probe_array_bytes (probe->machine, LSC_MEM_DRAM, n);
   Work work = { .buffer = m->buffer, .buffer_bytes = m->buffer_bytes,
-                .region_bytes = region, .n_threads = n, .sinks = m->sinks };
+                .region_bytes = region, .n_threads = n, .sinks = m->sinks,
+                .wall_s = m->wall_s, .cpu_s = m->cpu_s };
   double seconds;
+  gboolean shared;
 
   if (pool == NULL)
     return FALSE;
@@ -254,7 +343,7 @@ measure_count (Measure   *m,
       work.kind = WORK_PEAK;
       work.loops = loops;
       probe->peak_gflops[isa][c] =
-        measure_rate (pool, &work, n * loops->flops_per_iteration, seconds) * 1e-9;
+        measure_rate (m, pool, &work, loops->flops_per_iteration, TIME_CPU, seconds) * 1e-9;
     }
 
   /* The clock right after the peak loops, on the same (first) core. */
@@ -263,7 +352,7 @@ measure_count (Measure   *m,
       if (!begin_unit (m, &seconds, error, "core clock"))
         return FALSE;
       work.kind = WORK_CLOCK;
-      probe->frequency_ghz = measure_rate (pool, &work, CLOCK_CHAIN, seconds) * 1e-9;
+      probe->frequency_ghz = measure_rate (m, pool, &work, CLOCK_CHAIN, TIME_CPU, seconds) * 1e-9;
     }
 
   for (LscMemLevel level = 0; level < LSC_N_MEM_LEVELS; level++)
@@ -279,7 +368,11 @@ measure_count (Measure   *m,
       work.kind = WORK_STREAM;
       work.loops = lsc_probe_loops_for_isa (probe->bandwidth_isa);
       work.array_bytes = bytes;
-      probe->bandwidth_gbs[level][c] = measure_rate (pool, &work, (double) n * bytes, seconds) * 1e-9;
+      /* A cache of each core's own adds up per thread; a shared one (and
+       * DRAM) is what several threads get together in the same time. */
+      shared = n > 1 && (level == LSC_MEM_DRAM || probe->machine->cache_cores[level] > 1);
+      probe->bandwidth_gbs[level][c] =
+        measure_rate (m, pool, &work, (double) bytes, shared ? TIME_WALL : TIME_CPU, seconds) * 1e-9;
     }
   return TRUE;
 }
@@ -308,7 +401,7 @@ fill_buffer (Measure  *m,
 {
   g_autoptr(LscThreadPool) pool = lsc_thread_pool_new (n_threads, LSC_PIN_COMPACT, m->topology, error);
   Work work = { .kind = WORK_FILL, .buffer = m->buffer, .buffer_bytes = m->buffer_bytes,
-                .n_threads = n_threads, .sinks = m->sinks };
+                .n_threads = n_threads, .sinks = m->sinks, .wall_s = m->wall_s, .cpu_s = m->cpu_s };
 
   if (pool == NULL)
     return FALSE;
@@ -360,6 +453,8 @@ _lsc_probe_measure (hwloc_topology_t   topology,
   m.buffer_bytes = lsc_probe_array_bytes (machine, LSC_MEM_DRAM, 1);
   m.buffer = g_aligned_alloc ((m.buffer_bytes + 4095) / 4096, 4096, 4096);
   m.sinks = g_new0 (float, max_threads);
+  m.wall_s = g_new0 (double, max_threads);
+  m.cpu_s = g_new0 (double, max_threads);
   if (progress != NULL)
     progress (0.0, "filling the arrays", user_data);
   ok = fill_buffer (&m, max_threads, error);
@@ -369,10 +464,14 @@ _lsc_probe_measure (hwloc_topology_t   topology,
 
   g_aligned_free (m.buffer);
   g_free (m.sinks);
+  g_free (m.wall_s);
+  g_free (m.cpu_s);
   if (!ok)
     return NULL;
   if (progress != NULL)
     progress (1.0, "done", user_data);
   probe->seconds = (g_get_monotonic_time () - start_us) * 1e-6;
+  probe->trials = m.trials;
+  probe->disturbed_trials = m.disturbed_trials;
   return g_steal_pointer (&probe);
 }

@@ -20,6 +20,7 @@ struct _LscProbe
   LscIsa          bandwidth_isa;
   double          frequency_ghz;
   double          seconds;
+  guint           trials, disturbed_trials;
   GDateTime      *measured_at;
   gboolean        from_cache;
   char           *cache_path;

@@ -236,6 +236,15 @@ lsc_probe_get_seconds (LscProbe *probe)
   return probe->seconds;
 }
 
+guint
+lsc_probe_get_disturbed_trials (LscProbe *probe,
+                                guint    *n_trials)
+{
+  if (n_trials != NULL)
+    *n_trials = probe->trials;
+  return probe->disturbed_trials;
+}
+
 GDateTime *
 lsc_probe_get_measured_at (LscProbe *probe)
 {
@@ -261,6 +270,7 @@ lsc_probe_options_init (LscProbeOptions *options)
   options->max_threads = 0;
   options->seconds = DEFAULT_SECONDS;
   options->use_cache = TRUE;
+  options->save_cache = TRUE;
 }
 
 static hwloc_topology_t
@@ -317,7 +327,7 @@ lsc_probe_run (const LscProbeOptions  *options,
   hwloc_topology_t topology = options->topology, owned = NULL;
   g_autoptr(GError) cache_error = NULL;
   LscProbe *probe = NULL;
-  gboolean use_cache;
+  gboolean this_system, use_cache, save_cache;
   guint limit, max_threads;
 
   if (!(options->seconds > 0.0 && options->seconds <= MAX_SECONDS))
@@ -341,7 +351,9 @@ lsc_probe_run (const LscProbeOptions  *options,
     }
 
   /* The cache describes this machine only. */
-  use_cache = options->use_cache && hwloc_topology_is_thissystem (topology);
+  this_system = hwloc_topology_is_thissystem (topology);
+  use_cache = options->use_cache && this_system;
+  save_cache = options->save_cache && this_system;
   if (use_cache)
     {
       probe = lsc_probe_load_cached (&cache_error);
@@ -355,7 +367,7 @@ lsc_probe_run (const LscProbeOptions  *options,
 
   probe = _lsc_probe_measure (topology, max_threads, options->seconds,
                               progress, user_data, cancellable, error);
-  if (probe != NULL && use_cache)
+  if (probe != NULL && save_cache)
     {
       probe->cache_path = _lsc_probe_save_cache (probe, &cache_error);
       if (probe->cache_path == NULL)

@@ -61,11 +61,13 @@ typedef struct
                                   the arrays; the threads run here, unbound */
   guint            max_threads;/* 0: every core (and never more than this machine has) */
   double           seconds;    /* budget for the whole probe; default 8 */
-  gboolean         use_cache;  /* read / write the per-CPU-model cache file;
+  gboolean         use_cache;  /* return the per-CPU-model cache file's probe
+                                  when there is one */
+  gboolean         save_cache; /* write what is measured to that file. Both
                                   only for this machine's topology */
 } LscProbeOptions;
 
-/* This machine, every core, 8 s, the cache on. */
+/* This machine, every core, 8 s, the cache read and written. */
 void        lsc_probe_options_init    (LscProbeOptions *options);
 
 /* fraction in [0, 1]; what: the measurement now starting, e.g. "peak avx2,
@@ -76,7 +78,7 @@ typedef void (*LscProbeProgress) (double      fraction,
 
 /* Measures (or, with use_cache, returns the cached probe when there is one
  * for this CPU model with at least max_threads threads; a cache file that
- * cannot be read is measured over). Errors: LSC_ENGINE_ERROR_BAD_CONFIG
+ * cannot be read is measured over, and with save_cache replaced). Errors: LSC_ENGINE_ERROR_BAD_CONFIG
  * for max_threads beyond the cores of the topology or of this machine, or
  * a budget outside (0, 600] s; LSC_ENGINE_ERROR_CANCELLED. A failure to
  * write the cache is no error (lsc_probe_get_cache_path is then NULL). */
@@ -120,6 +122,11 @@ LscIsa      lsc_probe_get_bandwidth_isa  (LscProbe     *probe);
 double      lsc_probe_get_frequency_ghz  (LscProbe     *probe);
 /* Wall-clock seconds the measuring took. */
 double      lsc_probe_get_seconds        (LscProbe     *probe);
+/* Timed trials in all, and how many of them other processes disturbed (a
+ * worker lost its core for more than a tenth of the trial): a busy machine
+ * makes shared-level bandwidths less certain. */
+guint       lsc_probe_get_disturbed_trials (LscProbe   *probe,
+                                            guint      *n_trials);
 /* When it was measured (UTC). */
 GDateTime  *lsc_probe_get_measured_at    (LscProbe     *probe);
 gboolean    lsc_probe_is_from_cache      (LscProbe     *probe);
@@ -127,7 +134,7 @@ gboolean    lsc_probe_is_from_cache      (LscProbe     *probe);
 const char *lsc_probe_get_cache_path     (LscProbe     *probe);
 
 /* {"schema": 1, "measured_at", "seconds", "machine", "frequency_ghz",
- * "thread_counts", "peak_gflops": {isa: [per count]}, "bandwidth_isa",
+ * "trials", "disturbed_trials", "thread_counts", "peak_gflops": {isa: [per count]}, "bandwidth_isa",
  * "bandwidth_gbs": {level: [per count]}, "array_bytes": {level: [...]}};
  * not measured = null. */
 JsonNode   *lsc_probe_to_json         (LscProbe     *probe);
