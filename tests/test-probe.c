@@ -262,6 +262,24 @@ test_thread_counts (void)
   g_assert_cmpuint (counts[n - 1], ==, 1u << 20);
 }
 
+static void
+test_level_names (void)
+{
+  static const char *const names[] = { "L1", "L2", "L3", "DRAM" };
+  LscMemLevel level;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_assert_cmpstr (lsc_mem_level_to_string (i), ==, names[i]);
+      g_assert_true (lsc_mem_level_from_string (names[i], &level));
+      g_assert_cmpint (level, ==, i);
+    }
+  g_assert_false (lsc_mem_level_from_string ("L4", &level));
+  g_assert_false (lsc_mem_level_from_string ("dram", &level));
+  g_assert_false (lsc_mem_level_from_string (NULL, &level));
+  g_assert_cmpstr (lsc_cache_level_to_string (LSC_CACHE_L1D), ==, "L1d");
+}
+
 /* ---- JSON ---- */
 
 /* A probe of a 4-core machine measured at 1, 2 and 4 threads, with SSE4
@@ -884,6 +902,7 @@ main (int    argc,
   g_test_add_func ("/probe/machine/json", test_machine_json);
   g_test_add_func ("/probe/array-sizes", test_array_sizes);
   g_test_add_func ("/probe/thread-counts", test_thread_counts);
+  g_test_add_func ("/probe/level-names", test_level_names);
   g_test_add_func ("/probe/json/read", test_json_read);
   g_test_add_func ("/probe/json/round-trip", test_json_round_trip);
   g_test_add_func ("/probe/json/malformed", test_json_malformed);

@@ -18,6 +18,10 @@
 
 static const char *const mem_level_names[LSC_N_MEM_LEVELS] = { "L1", "L2", "L3", "DRAM" };
 
+/* lsc_probe_array_bytes indexes the machine's caches by memory level. */
+G_STATIC_ASSERT ((int) LSC_MEM_L1 == (int) LSC_CACHE_L1D && (int) LSC_MEM_L2 == (int) LSC_CACHE_L2 &&
+                 (int) LSC_MEM_L3 == (int) LSC_CACHE_L3);
+
 const char *
 lsc_mem_level_to_string (LscMemLevel level)
 {
