@@ -22,6 +22,7 @@ static const Subcommand subcommands[] = {
   { "sweep", lsc_cli_sweep, "Profile at several thread counts, batch sizes, ISAs, strategies or pinnings" },
   { "profile", lsc_cli_profile, "Profile per layer and per worker: time distributions, efficiency, roofline data" },
   { "report", lsc_cli_report, "Print a saved profiling session (--session) again, or export it as JSON, CSV or a trace" },
+  { "probe", lsc_cli_probe, "Measure the machine's roofline: peak GFLOP/s per ISA and L1/L2/L3/DRAM bandwidth" },
 
 
 };

@@ -18,6 +18,8 @@ int      lsc_cli_info         (int    argc,
                                char **argv);
 int      lsc_cli_predict      (int    argc,
                                char **argv);
+int      lsc_cli_probe        (int    argc,
+                               char **argv);
 int      lsc_cli_run          (int    argc,
                                char **argv);
 int      lsc_cli_sweep        (int    argc,
