@@ -13,6 +13,7 @@
 #include "lsc-cli-engine.h"
 #include "lsc-cli-report.h"
 #include "model/lsc-model.h"
+#include "probe/lsc-probe.h"
 #include "profile/lsc-profiler.h"
 
 int
@@ -24,6 +25,8 @@ lsc_cli_profile (int    argc,
   g_autoptr(LscExecutor) executor = NULL;
   g_autoptr(LscProfileReport) report = NULL;
   g_autoptr(LscCounterBackend) counters = NULL;
+  g_autoptr(LscProbe) probe = NULL;
+  g_autoptr(JsonNode) probe_json = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *load = NULL;
   LscLoadSpec load_spec;
@@ -105,6 +108,12 @@ lsc_cli_profile (int    argc,
   counters = no_counters ? lsc_counter_backend_new_off ("switched off with --no-counters")
                          : lsc_counter_backend_new_default ();
   options.counters = counters;
+  /* The roofs come from this CPU's cached probe; without one the report
+   * says how to make it (a probe takes ~10 s: not done behind the user's
+   * back). */
+  probe = lsc_probe_load_cached (NULL);
+  if (probe != NULL)
+    options.probe = probe_json = lsc_probe_to_json (probe);
 
   report = lsc_profile_executor (executor, (const LscTensor *const *) inputs->pdata, inputs->len,
                                  &options, NULL, &error);

@@ -209,6 +209,12 @@ print_summary (FILE             *out,
   else
     fprintf (out, "Machine   quiet: other processes used at most %.0f %% of a CPU we ran on (%u samples at %.0f Hz)\n",
              100.0 * r->max_other_load, r->cpu_samples->len, r->monitor_hz);
+  if (isnan (r->roof_peak_gflops))
+    fprintf (out, "Roofs     none: no machine probe for this CPU yet (“layerscope probe” measures them, ~10 s)\n");
+  else
+    fprintf (out, "Roofs     peak %.1f GFLOP/s (%s, %u thread%s); loads from L1 %.0f, L2 %.0f, L3 %.0f, DRAM %.1f GB/s\n",
+             r->roof_peak_gflops, r->isa, r->n_threads, r->n_threads == 1 ? "" : "s",
+             r->roof_gbs[0], r->roof_gbs[1], r->roof_gbs[2], r->roof_gbs[3]);
   for (guint w = 0; w < r->n_workers; w++)
     {
       const LscProfileWorker *wk = &r->workers[w];
@@ -232,9 +238,9 @@ lsc_cli_print_report (FILE             *out,
                       LscProfileReport *r)
 {
   print_summary (out, r);
-  fprintf (out, "\n%4s  %-28s %-24s %10s %11s %11s %6s %8s %7s %6s %9s %5s %5s %5s\n",
+  fprintf (out, "\n%4s  %-28s %-24s %10s %11s %11s %6s %8s %7s %6s %9s %5s %6s %5s %5s\n",
            "#", "layer", "kernel", "median", "p90", "p99", "share", "GFLOP/s", "GB/s", "FLOP/B",
-           "working", "fits", "eff", "imb");
+           "working", "fits", "%roof", "eff", "imb");
   for (guint i = 0; i < r->n_layers; i++)
     {
       const LscProfileLayer *l = &r->layers[i];
@@ -244,9 +250,9 @@ lsc_cli_print_report (FILE             *out,
       g_autofree char *ws = format_bytes (l->working_set_bytes);
       const char *fits = lsc_profile_fits_to_string (l->fits);
 
-      fprintf (out, "%4u  %-28.28s %-24.24s %10s %11s %11s %5.1f%% %8.1f %7.1f %6.1f %9s %5s %5.2f %5.2f\n",
+      fprintf (out, "%4u  %-28.28s %-24.24s %10s %11s %11s %5.1f%% %8.1f %7.1f %6.1f %9s %5s %5.0f%% %5.2f %5.2f\n",
                i, l->name, l->kernel, p50, p90, p99, 100.0 * l->share, l->gflops, l->gbs, l->intensity,
-               ws, fits != NULL ? fits : "?", l->efficiency, l->imbalance);
+               ws, fits != NULL ? fits : "?", 100.0 * l->gflops / l->roof_gflops, l->efficiency, l->imbalance);
     }
   if (r->counter_mask != 0)
     {
@@ -267,7 +273,9 @@ lsc_cli_print_report (FILE             *out,
     }
   fprintf (out, "\n* fewer timed runs than the percentile needs to be trusted (p90: %d, p99: %d); "
                 "shown, but do not rely on it.\n", LSC_STATS_P90_MIN_SAMPLES, LSC_STATS_P99_MIN_SAMPLES);
-  fprintf (out, "  eff: busy time of all workers / (workers × layer time); imb: slowest worker / mean worker.\n");
+  fprintf (out, "  %%roof: GFLOP/s against the roofline at the layer's intensity (peak, or the bandwidth of the\n"
+                "  level its working set fits in); ");
+  fprintf (out, "eff: busy time of all workers / (workers × layer time); imb: slowest worker / mean worker.\n");
 }
 
 /* ---- progress ----------------------------------------------------------- */

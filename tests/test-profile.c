@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "plan/lsc-executor.h"
+#include "probe/lsc-machine.h"
 #include "profile/lsc-clock.h"
 #include "profile/lsc-profile-export.h"
 #include "profile/lsc-profiler.h"
@@ -234,10 +235,59 @@ test_report_hand (void)
   g_assert_cmpfloat_with_epsilon (r->max_other_load, 0.5, 1e-6);
   g_assert_cmpint (r->max_other_cpu, ==, 0);
 
+  /* No probe: no roofs. */
+  g_assert_true (isnan (r->roof_peak_gflops));
+  g_assert_true (isnan (l0->roof_gflops));
+  g_assert_cmpint (l0->compute_bound, ==, -1);
+
   /* Overhead: median 100 µs profiled against 95 µs unprofiled. */
   assert_near (r->wall.p50, 100000);
   assert_near (r->off_wall.p50, 95000);
   assert_near (r->overhead, 100000.0 / 95000.0 - 1.0);
+}
+
+/* Roofline points against a probe with hand-picked roofs: 200 GFLOP/s
+ * with 2 avx512 threads; L1 800 GB/s, L2 400. Layer 0 (5 FLOP/B, in L1):
+ * 800 × 5 = 4000 > 200, compute-bound at 200. Layer 1 (0.2 FLOP/B, in
+ * L2): 400 × 0.2 = 80, memory-bound. */
+static void
+test_report_roofline (void)
+{
+  g_autoptr(LscProfileReport) r = lsc_profile_report_new (2, 2);
+  g_autoptr(LscMachine) machine = lsc_machine_new_for_this_system (NULL);
+  g_autoptr(JsonNode) machine_json = lsc_machine_to_json (machine);
+  g_autofree char *machine_text = json_to_string (machine_json, FALSE);
+  g_autofree char *text = g_strdup_printf (
+    "{\"schema\": 1, \"measured_at\": \"2026-11-21T10:00:00Z\", \"seconds\": 1.0, \"trials\": 1, "
+    "\"disturbed_trials\": 0, \"machine\": %s, \"frequency_ghz\": 3.0, \"thread_counts\": [1, 2], "
+    "\"peak_gflops\": {\"scalar\": [1, 2], \"sse4\": [4, 8], \"avx2\": [50, 100], \"avx512\": [100, 200]}, "
+    "\"bandwidth_isa\": \"avx512\", "
+    "\"bandwidth_gbs\": {\"L1\": [400, 800], \"L2\": [200, 400], \"L3\": [50, 100], \"DRAM\": [10, 20]}, "
+    "\"array_bytes\": {\"L1\": [1024, 1024], \"L2\": [4096, 4096], \"L3\": [65536, 32768], \"DRAM\": [1048576, 524288]}}",
+    machine_text);
+  g_autoptr(GError) error = NULL;
+
+  r->isa = g_strdup ("avx512");
+  r->n_threads = 2;
+  r->cache_bytes[0] = 1000;
+  r->cache_bytes[1] = 10000;
+  r->cache_bytes[2] = 100000;
+  r->layers[0].flops = 2000;
+  r->layers[0].weight_bytes = 400;
+  r->layers[1].flops = 1000;
+  r->layers[1].input_bytes = 5000;
+  r->probe = json_from_string (text, &error);
+  g_assert_no_error (error);
+  lsc_profile_report_seal (r);
+
+  g_assert_cmpfloat_with_epsilon (r->roof_peak_gflops, 200, 1e-9);
+  g_assert_cmpfloat_with_epsilon (r->roof_gbs[1], 400, 1e-9);
+  g_assert_cmpint (r->layers[0].fits, ==, 0);
+  g_assert_cmpint (r->layers[0].compute_bound, ==, 1);
+  g_assert_cmpfloat_with_epsilon (r->layers[0].roof_gflops, 200, 1e-9);
+  g_assert_cmpint (r->layers[1].fits, ==, 1);
+  g_assert_cmpint (r->layers[1].compute_bound, ==, 0);
+  g_assert_cmpfloat_with_epsilon (r->layers[1].roof_gflops, 80, 1e-9);
 }
 
 static void
@@ -654,6 +704,7 @@ main (int    argc,
   g_test_add_func ("/profile/stats/thresholds", test_stats_thresholds);
   g_test_add_func ("/profile/report/hand", test_report_hand);
   g_test_add_func ("/profile/report/exports", test_report_exports_hand);
+  g_test_add_func ("/profile/report/roofline", test_report_roofline);
   g_test_add_func ("/profile/clock/tsc", test_clock_tsc);
   g_test_add_func ("/profile/clock/monotonic", test_clock_monotonic);
   g_test_add_func ("/profile/run/sum-matches-wall", test_profile_sum_matches_wall);

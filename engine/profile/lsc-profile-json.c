@@ -120,6 +120,8 @@ add_layer (JsonBuilder      *b,
   lsc_json_add_number (b, "efficiency", l->efficiency);
   lsc_json_add_number (b, "imbalance", l->imbalance);
   add_counters (b, r, l->counters);
+  lsc_json_add_number (b, "roof_gflops", l->roof_gflops);
+  lsc_json_add_string (b, "bound", l->compute_bound < 0 ? NULL : l->compute_bound ? "compute" : "memory");
   json_builder_end_object (b);
 }
 
@@ -191,6 +193,14 @@ lsc_profile_report_to_json (LscProfileReport *r)
   lsc_json_add_number (b, "max_other_load", r->max_other_load);
   add_int (b, "max_other_cpu", r->max_other_cpu);
   add_int (b, "dropped_slices", (gint64) r->dropped_slices);
+  json_builder_end_object (b);
+
+  /* The roofs this profile's points are drawn against. */
+  json_builder_set_member_name (b, "roofs");
+  json_builder_begin_object (b);
+  lsc_json_add_number (b, "peak_gflops", r->roof_peak_gflops);
+  for (int c = 0; c < 4; c++)
+    lsc_json_add_number (b, fits_names[c], r->roof_gbs[c]);
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "counters");

@@ -3,6 +3,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "probe/lsc-probe.h"
+
 /* How long the thread pool's workers spin before they sleep
  * (lsc-thread-pool.c): the part of an idle gap that still burns a core. */
 #define SPIN_NS 50000.0
@@ -342,6 +344,44 @@ other_load_during (LscProfileReport *report,
   return worst;
 }
 
+/* The roofs for the report's ISA and threads, from the probe's JSON, and
+ * each layer's attainable performance (the Cache-Aware Roofline Model: the
+ * bandwidth of the level its working set fits in). */
+static void
+seal_roofline (LscProfileReport *report)
+{
+  g_autoptr(LscProbe) probe = NULL;
+  LscIsa isa;
+
+  report->roof_peak_gflops = NAN;
+  for (int l = 0; l < 4; l++)
+    report->roof_gbs[l] = NAN;
+  for (guint i = 0; i < report->n_layers; i++)
+    {
+      report->layers[i].roof_gflops = NAN;
+      report->layers[i].compute_bound = -1;
+    }
+  if (report->probe == NULL || report->isa == NULL || !lsc_isa_from_string (report->isa, &isa, NULL))
+    return;
+  probe = lsc_probe_from_json (report->probe, NULL);
+  if (probe == NULL)
+    return;
+  report->roof_peak_gflops = lsc_probe_get_peak_gflops (probe, isa, report->n_threads);
+  for (int l = 0; l < 4; l++)
+    report->roof_gbs[l] = lsc_probe_get_bandwidth_gbs (probe, l, report->n_threads);
+  for (guint i = 0; i < report->n_layers; i++)
+    {
+      LscProfileLayer *layer = &report->layers[i];
+      const double bw = layer->fits >= 0 ? report->roof_gbs[layer->fits] : NAN;
+      const double memory_roof = bw * layer->intensity;
+
+      if (isnan (report->roof_peak_gflops) || isnan (memory_roof))
+        continue;
+      layer->compute_bound = report->roof_peak_gflops <= memory_roof;
+      layer->roof_gflops = MIN (report->roof_peak_gflops, memory_roof);
+    }
+}
+
 void
 lsc_profile_report_seal (LscProfileReport *report)
 {
@@ -453,6 +493,7 @@ lsc_profile_report_seal (LscProfileReport *report)
           report->max_other_cpu = cpu;
         }
     }
+  seal_roofline (report);
   lsc_stats_compute (&report->wall, column, n);
   memcpy (column, report->off_wall_ns->data, report->off_wall_ns->len * sizeof (double));
   lsc_stats_compute (&report->off_wall, column, report->off_wall_ns->len);

@@ -93,6 +93,11 @@ typedef struct
   double       efficiency;          /* Σ busy / (workers × span), mean over timed runs */
   double       imbalance;           /* slowest worker's busy time / the mean worker's */
   double       counters[LSC_N_COUNTERS];   /* summed over timed runs and workers; NAN not counted */
+  /* Roofline (with a probe): the attainable GFLOP/s at this intensity,
+   * min (peak, bandwidth of the level the working set fits × intensity),
+   * and which roof bounds it; NAN / -1 without a probe. */
+  double       roof_gflops;
+  int          compute_bound;       /* 1 compute, 0 memory, -1 unknown */
 } LscProfileLayer;
 
 typedef struct
@@ -180,6 +185,10 @@ struct _LscProfileReport
   guint         n_interfered;       /* timed runs flagged */
   double        max_other_load;     /* worst CPU's other-process load during the timed runs */
   int           max_other_cpu;
+  /* The roofs for this ISA and thread count, from the probe (NAN without):
+   * peak GFLOP/s, and load GB/s from L1, L2, L3 and DRAM. */
+  double        roof_peak_gflops;
+  double        roof_gbs[4];
 };
 
 /* An empty report to fill (the writer's; not yet readable elsewhere). */

@@ -8,6 +8,7 @@
 
 #include "monitor/lsc-cpu-monitor.h"
 #include "plan/lsc-plan.h"
+#include "probe/lsc-machine.h"
 #include "profile/lsc-clock.h"
 #include "profile/lsc-profile-recorder.h"
 
@@ -93,6 +94,12 @@ fill_meta (Session *s)
   r->clock_why = g_strdup (s->clock.why);
   r->clock_resolution_ns = s->clock.resolution_ns;
   cache_sizes (r->cache_bytes);
+  {
+    g_autoptr(LscMachine) machine = lsc_machine_new_for_this_system (NULL);
+
+    if (machine != NULL)
+      r->machine = lsc_machine_to_json (machine);
+  }
   if (s->options->probe != NULL)
     r->probe = json_node_copy (s->options->probe);
 
