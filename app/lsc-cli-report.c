@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "profile/lsc-profile-export.h"
+#include "profile/lsc-session-file.h"
 
 void
 lsc_cli_export_options_add (LscCliExportOptions *options,
@@ -93,11 +94,8 @@ lsc_cli_export_report (const LscCliExportOptions *o,
       else if (!g_file_set_contents (o->csv, text, -1, error))
         return FALSE;
     }
-  if (o->session != NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "--session: not written yet");
-      return FALSE;
-    }
+  if (o->session != NULL && !lsc_session_file_write (report, o->session, error))
+    return FALSE;
   return TRUE;
 }
 

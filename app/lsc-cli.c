@@ -21,7 +21,7 @@ static const Subcommand subcommands[] = {
   { "zoo", lsc_cli_zoo, "Write a built-in architecture (MobileNetV2, ResNet50, …) as a Keras .h5 file" },
   { "sweep", lsc_cli_sweep, "Profile at several thread counts, batch sizes, ISAs, strategies or pinnings" },
   { "profile", lsc_cli_profile, "Profile per layer and per worker: time distributions, efficiency, roofline data" },
-
+  { "report", lsc_cli_report, "Print a saved profiling session (--session) again, or export it as JSON, CSV or a trace" },
 
 
 };

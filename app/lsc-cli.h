@@ -26,6 +26,8 @@ int      lsc_cli_profile      (int    argc,
                                char **argv);
 int      lsc_cli_zoo          (int    argc,
                                char **argv);
+int      lsc_cli_report       (int    argc,
+                               char **argv);
 
 /* Shared by subcommands: prints "layerscope: MESSAGE" to stderr, returns 1. */
 int      lsc_cli_fail         (const GError *error);

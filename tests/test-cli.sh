@@ -50,8 +50,23 @@ check "zoo: unknown architecture" 1 "layerscope: " "$layerscope" zoo alexnet -o 
 check "zoo: absurd size" 1 "layerscope: " "$layerscope" zoo mobilenetv2 --size 5 -o "$tmp/a.h5"
 check "unknown command" 1 "unknown command" "$layerscope" frobnicate
 check "bad option" 1 "Unknown option" "$layerscope" info --frobnicate "$tmp/mnist.h5"
+# A session written by profile and printed again by report: the same layers.
+check "profile --session" 0 "" "$layerscope" profile "$tmp/mnist.h5" --runs 3 --warmup 1 --quiet \
+  --session "$tmp/s.lsc" --json "$tmp/profile.json"
+check "report prints the table" 0 "Overhead" "$layerscope" report "$tmp/s.lsc"
+"$layerscope" report "$tmp/s.lsc" --json - > "$tmp/report.json" 2> "$tmp/err"
+if python3 - "$tmp/profile.json" "$tmp/report.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+assert b["schema"] == a["schema"] and len(b["layers"]) == len(a["layers"]) > 0, "layers differ"
+assert a == b, "the report's JSON differs from the profile's"
+assert b["config"]["timed_runs"] == 3
+PY
+then echo "ok: report --json is profile's JSON"; else echo "not ok: report --json is profile's JSON"; failures=$((failures + 1)); fi
+check "report: a model, not a session" 1 "Keras model" "$layerscope" report "$tmp/mnist.h5"
+check "report: missing file" 1 "no such session file" "$layerscope" report "$tmp/none.lsc"
 check "help" 0 "Commands:" "$layerscope" --help
 check "subcommand help" 0 "--preprocess" "$layerscope" predict --help
 
-echo "$(( 16 - failures )) passed, $failures failed"
+echo "$(( 21 - failures )) passed, $failures failed"
 [ "$failures" -eq 0 ]
