@@ -374,8 +374,15 @@ dismiss_loading_toast (LscWindow *self)
 static void
 update_model_pages (LscWindow *self)
 {
+  /* Callbacks of cancelled tasks can arrive after dispose. */
+  if (self->view_stack == NULL)
+    return;
   adw_view_stack_page_set_visible (self->layers_page, self->model != NULL);
-  gtk_widget_set_visible (self->prediction_panel, self->model != NULL);
+  /* The profile's table is wide; the predictions go with the layers. */
+  gtk_widget_set_visible (self->prediction_panel,
+                          self->model != NULL
+                          && g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack),
+                                        "layers") == 0);
 }
 
 /* The profile page: the report when there is one, else an invitation. */
@@ -1216,6 +1223,8 @@ lsc_window_init (LscWindow *self)
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
+  g_signal_connect_object (self->view_stack, "notify::visible-child",
+                           G_CALLBACK (update_model_pages), self, G_CONNECT_SWAPPED);
   update_model_pages (self);
   _lsc_window_dnd_init (self);
   _lsc_window_actions_update (self);

@@ -239,33 +239,33 @@ text_working_set (LscProfileRow *row)
 #undef L
 
 static const ColumnSpec column_specs[] = {
-  { "#", CELL_NUMBER, text_index, key_index, NULL, 0, FALSE, 52,
+  { "#", CELL_NUMBER, text_index, key_index, NULL, 0, FALSE, 44,
     N_("The layer's place in the plan") },
-  { N_("Layer"), CELL_TEXT, text_name, NULL, "name", 0, TRUE, 190,
+  { N_("Layer"), CELL_TEXT, text_name, NULL, "name", 0, TRUE, 180,
     N_("The operation of the plan, named after its first Keras layer") },
-  { N_("Kernel"), CELL_TEXT, text_kernel, NULL, "kernel", 0, FALSE, 190,
+  { N_("Kernel"), CELL_TEXT, text_kernel, NULL, "kernel", 0, FALSE, 184,
     N_("The kernel variant that ran it") },
-  { N_("Median"), CELL_NUMBER, text_median, key_median, NULL, 0, FALSE, 92,
+  { N_("Median"), CELL_NUMBER, text_median, key_median, NULL, 0, FALSE, 80,
     N_("Median time over the timed runs") },
-  { N_("p90"), CELL_NUMBER, text_p90, key_p90, NULL, 90, FALSE, 92,
+  { N_("p90"), CELL_NUMBER, text_p90, key_p90, NULL, 90, FALSE, 80,
     N_("90th percentile (nearest rank); dimmed with fewer than 64 timed runs") },
-  { N_("p99"), CELL_NUMBER, text_p99, key_p99, NULL, 99, FALSE, 92,
+  { N_("p99"), CELL_NUMBER, text_p99, key_p99, NULL, 99, FALSE, 80,
     N_("99th percentile (nearest rank); dimmed with fewer than 662 timed runs") },
-  { N_("Share"), CELL_SHARE, text_share, key_share, NULL, 0, FALSE, 150,
+  { N_("Share"), CELL_SHARE, text_share, key_share, NULL, 0, FALSE, 124,
     N_("Of the sum of the layers' median times") },
-  { N_("GFLOP/s"), CELL_NUMBER, text_gflops, key_gflops, NULL, 0, FALSE, 84,
+  { N_("GFLOP/s"), CELL_NUMBER, text_gflops, key_gflops, NULL, 0, FALSE, 76,
     N_("Floating-point operations per second at the median time") },
-  { N_("GB/s"), CELL_NUMBER, text_gbs, key_gbs, NULL, 0, FALSE, 74,
+  { N_("GB/s"), CELL_NUMBER, text_gbs, key_gbs, NULL, 0, FALSE, 62,
     N_("Weights, inputs and output moved per second at the median time") },
-  { N_("FLOP/B"), CELL_NUMBER, text_intensity, key_intensity, NULL, 0, FALSE, 74,
+  { N_("FLOP/B"), CELL_NUMBER, text_intensity, key_intensity, NULL, 0, FALSE, 66,
     N_("Arithmetic intensity: operations per byte moved") },
-  { N_("Working Set"), CELL_NUMBER, text_working_set, key_working_set, NULL, 0, FALSE, 130,
+  { N_("Working Set"), CELL_NUMBER, text_working_set, key_working_set, NULL, 0, FALSE, 118,
     N_("Weights + inputs + output, and the smallest cache that holds them") },
-  { N_("Efficiency"), CELL_NUMBER, text_efficiency, key_efficiency, NULL, 0, FALSE, 84,
+  { N_("Efficiency"), CELL_NUMBER, text_efficiency, key_efficiency, NULL, 0, FALSE, 80,
     N_("Busy time of all workers / (workers × layer time)") },
   { N_("Imbalance"), CELL_NUMBER, text_imbalance, key_imbalance, NULL, 0, FALSE, 84,
     N_("Slowest worker's busy time / the mean worker's") },
-  { N_("IPC"), CELL_NUMBER, text_ipc, key_ipc, NULL, 0, FALSE, 64,
+  { N_("IPC"), CELL_NUMBER, text_ipc, key_ipc, NULL, 0, FALSE, 56,
     N_("Instructions per cycle, from the hardware counters") },
 };
 
@@ -665,9 +665,16 @@ update_header (LscProfileView *self)
   if (r == NULL)
     return;
 
-  sub = g_string_new (_("Profile"));
+  sub = g_string_new (_("Profiled"));
   if (r->created != NULL)
-    g_string_append_printf (sub, _(" of %s"), r->created);
+    {
+      g_autoptr(GDateTime) created = g_date_time_new_from_iso8601 (r->created, NULL);
+      g_autoptr(GDateTime) local = created != NULL ? g_date_time_to_local (created) : NULL;
+      g_autofree char *when = local != NULL ? g_date_time_format (local, "%Y-%m-%d %H:%M")
+                                            : g_strdup (r->created);
+
+      g_string_append_printf (sub, " %s", when);
+    }
   if (r->host != NULL)
     g_string_append_printf (sub, _(" on %s"), r->host);
   if (r->model_path != NULL)
