@@ -773,22 +773,40 @@ write_slices (hid_t           file,
   H5Tclose (kind);
 }
 
+/* Padding zeroed: HDF5 writes the struct's bytes as they are. */
+static void
+slice_rec (SliceRec *rec,
+           guint     run,
+           guint     layer,
+           guint     worker)
+{
+  memset (rec, 0, sizeof *rec);
+  rec->run = run;
+  rec->layer = layer;
+  rec->worker = (guint16) worker;
+  rec->t0 = 1.0;
+  rec->t1 = 2.0;
+}
+
 static void
 write_one_slice (hid_t file,
                  guint run,
                  guint layer,
                  guint worker)
 {
-  const SliceRec rec = { run, layer, (guint16) worker, 0, 0, 1.0, 2.0 };
+  SliceRec rec;
 
+  slice_rec (&rec, run, layer, worker);
   write_slices (file, &rec, 1);
 }
 
 static void
 patch_slices_out_of_order (hid_t file)
 {
-  const SliceRec recs[2] = { { 3, 0, 0, 0, 0, 1.0, 2.0 }, { 2, 0, 0, 0, 0, 1.0, 2.0 } };
+  SliceRec recs[2];
 
+  slice_rec (&recs[0], 3, 0, 0);
+  slice_rec (&recs[1], 2, 0, 0);
   write_slices (file, recs, 2);
 }
 
