@@ -3,6 +3,9 @@
 #include "lsc-engine-tasks.h"
 
 #include "plan/lsc-executor.h"
+#include "kernels/lsc-isa.h"
+#include "profile/lsc-profiler.h"
+#include "profile/lsc-session-file.h"
 
 #include <errno.h>
 #include <glib/gi18n.h>
@@ -564,4 +567,282 @@ lsc_classify_images_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lsc_classify_images_async,
                         FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Session files */
+
+static void
+read_session_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  GError *error = NULL;
+  LscProfileReport *report = lsc_session_file_read (task_data, &error);
+
+  if (report == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, report, (GDestroyNotify) lsc_profile_report_unref);
+}
+
+void
+lsc_read_session_async (GFile               *file,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  char *path;
+
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lsc_read_session_async);
+  g_task_set_name (task, "[layerscope] read session");
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("“%s” is not a local file"), uri);
+      return;
+    }
+  g_task_set_task_data (task, path, g_free);
+  g_task_run_in_thread (task, read_session_thread);
+}
+
+LscProfileReport *
+lsc_read_session_finish (GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Profiling */
+
+void
+lsc_profile_task_options_init (LscProfileTaskOptions *options)
+{
+  options->batch = 1;
+  options->n_threads = 1;
+  options->runs = 50;
+  options->monitor = FALSE;
+}
+
+typedef struct
+{
+  LscModel               *model;
+  LscProfileTaskOptions   options;
+  LscProfileTaskProgress  progress;
+  gpointer                progress_data;
+  GMainContext           *context;        /* the caller's, for progress */
+  GCancellable           *cancellable;
+} ProfileTask;
+
+static void
+profile_task_free (ProfileTask *data)
+{
+  g_clear_pointer (&data->model, lsc_model_unref);
+  g_clear_pointer (&data->context, g_main_context_unref);
+  g_clear_object (&data->cancellable);
+  g_free (data);
+}
+
+/* One progress report on its way to the caller's thread. It holds the
+ * task, so progress_data (the caller's, valid until the task's callback)
+ * outlives it. */
+typedef struct
+{
+  GTask  *task;
+  double  fraction;
+  char   *what;
+} ProgressEvent;
+
+static void
+progress_event_free (gpointer user_data)
+{
+  ProgressEvent *event = user_data;
+
+  g_object_unref (event->task);
+  g_free (event->what);
+  g_free (event);
+}
+
+static gboolean
+progress_event_dispatch (gpointer user_data)
+{
+  ProgressEvent *event = user_data;
+  ProfileTask *data = g_task_get_task_data (event->task);
+
+  if (!g_cancellable_is_cancelled (data->cancellable))
+    data->progress (event->fraction, event->what, data->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+profile_progress_cb (double      fraction,
+                     const char *what,
+                     gpointer    user_data)
+{
+  GTask *task = user_data;
+  ProfileTask *data = g_task_get_task_data (task);
+  ProgressEvent *event;
+
+  if (data->progress == NULL)
+    return;
+  event = g_new0 (ProgressEvent, 1);
+  event->task = g_object_ref (task);
+  event->fraction = fraction;
+  event->what = g_strdup (what);
+  g_main_context_invoke_full (data->context, G_PRIORITY_DEFAULT, progress_event_dispatch,
+                              event, progress_event_free);
+}
+
+/* Seeded uniform [0, 1) inputs of the model's input shapes, `batch`
+ * samples: valid images, and index 0 for Embedding inputs. */
+static gboolean
+make_random_inputs (LscModel   *model,
+                    int64_t     batch,
+                    GPtrArray  *inputs,
+                    GError    **error)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+
+  for (guint i = 0; i < lsc_model_get_n_inputs (model); i++)
+    {
+      const LscNode *node = lsc_model_get_node (model, lsc_model_get_input_node (model, i));
+      LscShape shape = node->output_shape;
+      LscTensor *t;
+
+      shape.dims[0] = batch;
+      if (!lsc_shape_is_known (&shape))
+        {
+          g_autofree char *text = lsc_shape_to_string (&node->output_shape);
+
+          g_set_error (error, LSC_ENGINE_ERROR, LSC_ENGINE_ERROR_BAD_INPUT,
+                       _("The input “%s” has the shape %s, with a size that is not fixed: "
+                         "profile it with “layerscope profile” on an image"), node->name, text);
+          return FALSE;
+        }
+      t = lsc_tensor_new (&shape);
+      for (int64_t k = 0; k < lsc_tensor_numel (t); k++)
+        t->data[k] = (float) g_rand_double (rand);
+      g_ptr_array_add (inputs, t);
+    }
+  return TRUE;
+}
+
+static LscProfileReport *
+profile_model (GTask        *task,
+               ProfileTask  *data,
+               GCancellable *cancellable,
+               GError      **error)
+{
+  g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) lsc_tensor_free);
+  g_autofree LscShape *shapes = NULL;
+  g_autoptr(LscPlan) plan = NULL;
+  g_autoptr(LscExecutor) executor = NULL;
+  g_autoptr(LscCounterBackend) counters = NULL;
+  LscPlanOptions plan_options;
+  LscExecutorOptions exec_options;
+  LscProfileOptions options;
+
+  if (!make_random_inputs (data->model, MAX (data->options.batch, 1), inputs, error))
+    return NULL;
+  shapes = g_new0 (LscShape, MAX (inputs->len, 1));
+  for (guint i = 0; i < inputs->len; i++)
+    shapes[i] = ((LscTensor *) g_ptr_array_index (inputs, i))->shape;
+
+  lsc_plan_options_init (&plan_options);
+  if (!lsc_isa_resolve (NULL, &plan_options.isa, error))
+    return NULL;
+  plan = lsc_plan_new (data->model, shapes, inputs->len, &plan_options, error);
+  if (plan == NULL)
+    return NULL;
+  lsc_executor_options_init (&exec_options);
+  exec_options.n_threads = MAX (data->options.n_threads, 1);
+  executor = lsc_executor_new (plan, &exec_options, error);
+  if (executor == NULL)
+    return NULL;
+
+  counters = lsc_counter_backend_new_default ();
+  lsc_profile_options_init (&options);
+  options.runs = data->options.runs;
+  options.monitor = data->options.monitor;
+  options.counters = counters;
+  options.version = PACKAGE_VERSION;
+  options.progress = profile_progress_cb;
+  options.progress_data = task;
+  return lsc_profile_executor (executor, (const LscTensor *const *) inputs->pdata, inputs->len,
+                               &options, cancellable, error);
+}
+
+static void
+profile_model_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  GError *error = NULL;
+  LscProfileReport *report;
+
+  g_mutex_lock (&run_lock);
+  report = profile_model (task, task_data, cancellable, &error);
+  g_mutex_unlock (&run_lock);
+
+  /* The engine says LSC_ENGINE_ERROR_CANCELLED; callers look for GIO's. */
+  if (report == NULL && g_cancellable_is_cancelled (cancellable))
+    {
+      g_clear_error (&error);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Profiling was cancelled"));
+    }
+  else if (report == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, report, (GDestroyNotify) lsc_profile_report_unref);
+}
+
+void
+lsc_profile_model_async (LscModel                    *model,
+                         const LscProfileTaskOptions *options,
+                         LscProfileTaskProgress       progress,
+                         gpointer                     progress_data,
+                         GCancellable                *cancellable,
+                         GAsyncReadyCallback          callback,
+                         gpointer                     user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ProfileTask *data;
+
+  g_return_if_fail (model != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lsc_profile_model_async);
+  g_task_set_name (task, "[layerscope] profile");
+  /* The report is what the caller wants, cancelled or not. */
+  g_task_set_return_on_cancel (task, FALSE);
+
+  data = g_new0 (ProfileTask, 1);
+  data->model = lsc_model_ref (model);
+  if (options != NULL)
+    data->options = *options;
+  else
+    lsc_profile_task_options_init (&data->options);
+  data->progress = progress;
+  data->progress_data = progress_data;
+  data->context = g_main_context_ref_thread_default ();
+  data->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  g_task_set_task_data (task, data, (GDestroyNotify) profile_task_free);
+  g_task_run_in_thread (task, profile_model_thread);
+}
+
+LscProfileReport *
+lsc_profile_model_finish (GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

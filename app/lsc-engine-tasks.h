@@ -6,6 +6,7 @@
 #include "io/lsc-image.h"
 #include "io/lsc-labels.h"
 #include "model/lsc-model.h"
+#include "profile/lsc-profile-report.h"
 
 G_BEGIN_DECLS
 
@@ -93,5 +94,46 @@ void           lsc_classify_images_async   (GObject              *source_object,
                                             gpointer              user_data);
 gboolean       lsc_classify_images_finish  (GAsyncResult         *result,
                                             GError              **error);
+
+/* Reads a session file (`layerscope profile --session`) in a worker
+ * thread; the sealed report it returns may be read on any thread. */
+void              lsc_read_session_async   (GFile                *file,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+LscProfileReport *lsc_read_session_finish  (GAsyncResult         *result,
+                                            GError              **error);
+
+/* How the window profiles a model. */
+typedef struct
+{
+  guint    batch;           /* samples per run (seeded random inputs) */
+  guint    n_threads;
+  guint    runs;            /* timed runs */
+  gboolean monitor;         /* sample /proc/stat meanwhile */
+} LscProfileTaskOptions;
+
+/* Batch 1, one thread, 50 runs, no CPU monitor. */
+void              lsc_profile_task_options_init (LscProfileTaskOptions *options);
+
+/* Called on the caller's main context while the profile runs (not after
+ * it was cancelled); what: "run 17/50". */
+typedef void (*LscProfileTaskProgress) (double      fraction,
+                                        const char *what,
+                                        gpointer    user_data);
+
+/* Plans model for the options, starts an executor and profiles it with
+ * the default counter backend (LSC_COUNTERS), in a worker thread. One run
+ * at a time with the image classification, so the two do not compete for
+ * the cores. progress_data must stay valid until the callback. */
+void              lsc_profile_model_async  (LscModel                    *model,
+                                            const LscProfileTaskOptions *options,
+                                            LscProfileTaskProgress       progress,
+                                            gpointer                     progress_data,
+                                            GCancellable                *cancellable,
+                                            GAsyncReadyCallback          callback,
+                                            gpointer                     user_data);
+LscProfileReport *lsc_profile_model_finish (GAsyncResult                *result,
+                                            GError                     **error);
 
 G_END_DECLS

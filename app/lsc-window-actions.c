@@ -71,13 +71,18 @@ all_files_filter (void)
   return filter;
 }
 
+/* The dialog opens models and session files alike; the file says which. */
 static void
 open_model_done (LscWindow  *self,
                  GListModel *files)
 {
   g_autoptr(GFile) file = g_list_model_get_item (files, 0);
 
-  if (file != NULL)
+  if (file == NULL)
+    return;
+  if (_lsc_file_kind_guess (file) == LSC_FILE_KIND_SESSION)
+    lsc_window_open_session (self, file);
+  else
     lsc_window_open_model (self, file);
 }
 
@@ -86,16 +91,21 @@ open_model_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *param)
 {
-  GtkFileFilter *filters[2];
+  GtkFileFilter *filters[3];
 
   filters[0] = gtk_file_filter_new ();
   gtk_file_filter_set_name (filters[0], _("Keras Models (.h5, .keras)"));
   gtk_file_filter_add_suffix (filters[0], "h5");
   gtk_file_filter_add_suffix (filters[0], "hdf5");
   gtk_file_filter_add_suffix (filters[0], "keras");
-  filters[1] = all_files_filter ();
+  /* `layerscope profile --session` writes HDF5; .lsc.h5 is the habit. */
+  filters[1] = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filters[1], _("Layerscope Sessions (.lsc.h5, .h5)"));
+  gtk_file_filter_add_pattern (filters[1], "*.lsc.h5");
+  gtk_file_filter_add_pattern (filters[1], "*.h5");
+  filters[2] = all_files_filter ();
 
-  run_chooser (LSC_WINDOW (widget), _("Open a Keras Model"), FALSE,
+  run_chooser (LSC_WINDOW (widget), _("Open a Keras Model or a Session"), FALSE,
                filters, G_N_ELEMENTS (filters), "last-model-folder", open_model_done);
 
   for (guint i = 0; i < G_N_ELEMENTS (filters); i++)
@@ -181,6 +191,22 @@ clear_images_action (GtkWidget  *widget,
 }
 
 static void
+profile_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  _lsc_window_start_profile (LSC_WINDOW (widget));
+}
+
+static void
+cancel_profile_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  _lsc_window_cancel_profile (LSC_WINDOW (widget));
+}
+
+static void
 show_error_details_action (GtkWidget  *widget,
                            const char *action_name,
                            GVariant   *param)
@@ -198,6 +224,8 @@ _lsc_window_class_actions_init (LscWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-images", NULL, open_images_action);
   gtk_widget_class_install_action (widget_class, "win.choose-labels", NULL, choose_labels_action);
   gtk_widget_class_install_action (widget_class, "win.clear-images", NULL, clear_images_action);
+  gtk_widget_class_install_action (widget_class, "win.profile", NULL, profile_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-profile", NULL, cancel_profile_action);
   gtk_widget_class_install_action (widget_class, "win.show-error-details", NULL,
                                    show_error_details_action);
 
@@ -209,6 +237,8 @@ _lsc_window_class_actions_init (LscWindowClass *klass)
                                        "win.choose-labels", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, GDK_CONTROL_MASK,
                                        "win.clear-images", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
+                                       "win.profile", NULL);
 }
 
 /* Enables what makes sense now: labels and images need a model to mean
@@ -220,4 +250,7 @@ _lsc_window_actions_update (LscWindow *self)
 
   gtk_widget_action_set_enabled (widget, "win.choose-labels", self->model != NULL);
   gtk_widget_action_set_enabled (widget, "win.clear-images", self->images->len > 0);
+  gtk_widget_action_set_enabled (widget, "win.profile",
+                                 self->model != NULL && !self->loading && self->profile_cancellable == NULL);
+  gtk_widget_action_set_enabled (widget, "win.cancel-profile", self->profile_cancellable != NULL);
 }

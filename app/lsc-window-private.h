@@ -5,6 +5,7 @@
 #include "io/lsc-image.h"
 #include "lsc-layer-table.h"
 #include "lsc-prediction-list.h"
+#include "lsc-profile-view.h"
 #include "model/lsc-model.h"
 
 G_BEGIN_DECLS
@@ -15,14 +16,21 @@ struct _LscWindow
 
   /* Template Widgets */
   AdwToastOverlay      *toast_overlay;
-  AdwWindowTitle       *window_title;
+  AdwViewSwitcherTitle *window_title;
   GtkSpinner           *header_spinner;
   GtkStack             *main_stack;
   GtkSpinner           *loading_spinner;
   GtkLabel             *loading_label;
   GtkLabel             *loading_detail;
   AdwStatusPage        *error_page;
+  AdwViewStack         *view_stack;
+  AdwViewStackPage     *layers_page;
   LscLayerTable        *layer_table;
+  GtkStack             *profile_stack;
+  AdwStatusPage        *profile_status;
+  GtkProgressBar       *profile_progress;
+  LscProfileView       *profile_view;
+  GtkWidget            *prediction_panel;
   LscPredictionList    *prediction_list;
   AdwComboRow          *preprocess_row;
   AdwActionRow         *invert_row;
@@ -40,6 +48,8 @@ struct _LscWindow
   GCancellable         *cancellable;           /* cancelled when the window goes */
   GCancellable         *load_cancellable;
   GCancellable         *classify_cancellable;
+  GCancellable         *session_cancellable;   /* the session file being read */
+  GCancellable         *profile_cancellable;   /* the profile running, NULL when none */
   GFile                *pending_labels;        /* dropped with a model, read once it is loaded */
   AdwToast             *loading_toast;         /* "Opening …" while a second model loads */
   char                 *last_error_title;
@@ -47,6 +57,7 @@ struct _LscWindow
 
   guint                 n_runs;                /* classification tasks not yet finished */
   guint                 n_label_loads;
+  guint                 n_session_loads;
   guint                 loading : 1;
   guint                 updating_preprocess : 1;
 };
@@ -77,6 +88,8 @@ void          _lsc_window_remember_folder    (LscWindow      *self,
 void          _lsc_window_load_labels_file   (LscWindow      *self,
                                               GFile          *file);
 LscPreprocess _lsc_window_get_preprocess     (LscWindow      *self);
+void          _lsc_window_start_profile      (LscWindow      *self);
+void          _lsc_window_cancel_profile     (LscWindow      *self);
 
 /* What a file dropped or passed on the command line is. */
 typedef enum
@@ -85,6 +98,7 @@ typedef enum
   LSC_FILE_KIND_MODEL,
   LSC_FILE_KIND_IMAGE,
   LSC_FILE_KIND_LABELS,
+  LSC_FILE_KIND_SESSION,   /* a profile saved by `layerscope profile --session` */
 } LscFileKind;
 
 LscFileKind   _lsc_file_kind_guess           (GFile          *file);

@@ -7,6 +7,7 @@
 #include "io/lsc-labels.h"
 #include "lsc-engine-tasks.h"
 #include "lsc-ui.h"
+#include "profile/lsc-session-file.h"
 #include "zoo/lsc-zoo.h"
 
 /* Not APP_ID: a .Devel build shares the user's settings. */
@@ -69,7 +70,8 @@ static void run_classification (LscWindow *self,
 static void
 update_busy (LscWindow *self)
 {
-  gboolean busy = self->loading || self->n_runs > 0 || self->n_label_loads > 0;
+  gboolean busy = self->loading || self->n_runs > 0 || self->n_label_loads > 0
+                  || self->n_session_loads > 0 || self->profile_cancellable != NULL;
 
   /* Callbacks of cancelled tasks can arrive after dispose. */
   if (self->header_spinner == NULL)
@@ -367,6 +369,218 @@ dismiss_loading_toast (LscWindow *self)
     }
 }
 
+/* The layer table and the predictions need a model; a window that only
+ * shows a session file has the profile alone. */
+static void
+update_model_pages (LscWindow *self)
+{
+  /* Callbacks of cancelled tasks can arrive after dispose. */
+  if (self->view_stack == NULL)
+    return;
+  adw_view_stack_page_set_visible (self->layers_page, self->model != NULL);
+  /* The profile's table is wide; the predictions go with the layers. */
+  gtk_widget_set_visible (self->prediction_panel,
+                          self->model != NULL
+                          && g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack),
+                                        "layers") == 0);
+}
+
+/* The profile page: the report when there is one, else an invitation. */
+static void
+show_profile_page (LscWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->profile_stack,
+                                    lsc_profile_view_get_report (self->profile_view) != NULL
+                                    ? "report" : "empty");
+}
+
+static void
+show_report (LscWindow        *self,
+             LscProfileReport *report,
+             GFile            *session)
+{
+  lsc_profile_view_set_report (self->profile_view, report);
+  show_profile_page (self);
+  update_model_pages (self);
+  adw_view_stack_set_visible_child_name (self->view_stack, "profile");
+  gtk_stack_set_visible_child_name (self->main_stack, "model");
+
+  /* Without a model the window is the session's. */
+  if (self->model == NULL && session != NULL)
+    {
+      g_autofree char *basename = g_file_get_basename (session);
+      g_autofree char *title = g_strdup_printf ("%s — %s", report->model_name, _("Layerscope"));
+
+      adw_view_switcher_title_set_title (self->window_title, report->model_name);
+      adw_view_switcher_title_set_subtitle (self->window_title, basename);
+      gtk_window_set_title (GTK_WINDOW (self), title);
+    }
+  _lsc_window_actions_update (self);
+}
+
+/* Session files */
+
+static void
+read_session_cb (GObject      *source_object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(LscWindow) self = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(LscProfileReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  self = g_steal_pointer (&((gpointer *) user_data)[0]);
+  file = g_steal_pointer (&((gpointer *) user_data)[1]);
+  g_free (user_data);
+
+  report = lsc_read_session_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* superseded by a newer session, or the window is closing */
+
+  self->n_session_loads--;
+  update_busy (self);
+  dismiss_loading_toast (self);
+  if (!self->loading)
+    gtk_spinner_stop (self->loading_spinner);
+
+  if (report == NULL)
+    {
+      _lsc_window_show_error (self, _("Could Not Open the Session"), error);
+      return;
+    }
+  _lsc_window_remember_folder (self, "last-model-folder", file);
+  show_report (self, report, file);
+}
+
+void
+lsc_window_open_session (LscWindow *self,
+                         GFile     *file)
+{
+  g_autofree char *basename = NULL;
+  g_autofree char *title = NULL;
+  gpointer *pair;
+
+  g_return_if_fail (LSC_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->session_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->session_cancellable);
+      self->n_session_loads--;
+    }
+  g_clear_object (&self->session_cancellable);
+  self->session_cancellable = g_cancellable_new ();
+  self->n_session_loads++;
+  update_busy (self);
+
+  basename = g_file_get_basename (file);
+  title = g_strdup_printf (_("Opening “%s”…"), basename);
+  if (!shows_model (self))
+    {
+      g_autofree char *detail = g_file_get_parse_name (file);
+
+      gtk_label_set_text (self->loading_label, title);
+      gtk_label_set_text (self->loading_detail, detail);
+      gtk_spinner_start (self->loading_spinner);
+      gtk_stack_set_visible_child_name (self->main_stack, "loading");
+    }
+  else
+    _lsc_window_show_message (self, title);
+
+  pair = g_new (gpointer, 2);
+  pair[0] = g_object_ref (self);
+  pair[1] = g_object_ref (file);
+  lsc_read_session_async (file, self->session_cancellable, read_session_cb, pair);
+}
+
+/* Profiling the model shown */
+
+static void
+profile_progress_cb (double      fraction,
+                     const char *what,
+                     gpointer    user_data)
+{
+  LscWindow *self = user_data;
+  g_autofree char *text = NULL;
+
+  if (self->profile_progress == NULL)
+    return;
+  text = g_strdup_printf ("%s · %.0f %%", what, 100.0 * fraction);
+  gtk_progress_bar_set_fraction (self->profile_progress, CLAMP (fraction, 0.0, 1.0));
+  gtk_progress_bar_set_text (self->profile_progress, text);
+}
+
+static void
+profile_cb (GObject      *source_object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(LscWindow) self = user_data;
+  g_autoptr(LscProfileReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
+
+  report = lsc_profile_model_finish (result, &error);
+  /* Only the profile running now may touch the window: a cancelled one
+   * (a new model, the Cancel button, a closing window) has been replaced. */
+  if (cancellable != self->profile_cancellable)
+    return;
+  g_clear_object (&self->profile_cancellable);
+  update_busy (self);
+  _lsc_window_actions_update (self);
+
+  if (report == NULL)
+    {
+      show_profile_page (self);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        _lsc_window_show_error (self, _("Could Not Profile the Model"), error);
+      return;
+    }
+  show_report (self, report, NULL);
+}
+
+void
+_lsc_window_start_profile (LscWindow *self)
+{
+  g_autofree char *title = NULL;
+
+  if (self->model == NULL || self->loading || self->profile_cancellable != NULL)
+    return;
+
+  self->profile_cancellable = g_cancellable_new ();
+  title = g_strdup_printf (_("Profiling %s…"), lsc_model_get_name (self->model));
+  adw_status_page_set_title (self->profile_status, title);
+  adw_status_page_set_description (self->profile_status,
+                                   _("50 timed runs of batch 1 on one thread, after a first run "
+                                     "and warm-up runs, each with as many unprofiled runs to "
+                                     "measure what profiling costs"));
+  gtk_progress_bar_set_fraction (self->profile_progress, 0.0);
+  gtk_progress_bar_set_text (self->profile_progress, _("Planning…"));
+  gtk_stack_set_visible_child_name (self->profile_stack, "running");
+  adw_view_stack_set_visible_child_name (self->view_stack, "profile");
+  update_busy (self);
+  _lsc_window_actions_update (self);
+
+  lsc_profile_model_async (self->model, NULL, profile_progress_cb, self,
+                           self->profile_cancellable, profile_cb, g_object_ref (self));
+}
+
+void
+_lsc_window_cancel_profile (LscWindow *self)
+{
+  if (self->profile_cancellable == NULL)
+    return;
+  g_cancellable_cancel (self->profile_cancellable);
+  g_clear_object (&self->profile_cancellable);
+  if (self->profile_stack != NULL)
+    {
+      show_profile_page (self);
+      update_busy (self);
+      _lsc_window_actions_update (self);
+    }
+}
+
 static void
 load_model_cb (GObject      *source_object,
                GAsyncResult *result,
@@ -407,13 +621,18 @@ load_model_cb (GObject      *source_object,
   if (self->zoo_name == NULL)
     _lsc_window_remember_folder (self, "last-model-folder", file);
 
-  adw_window_title_set_title (self->window_title, lsc_model_get_name (self->model));
-  adw_window_title_set_subtitle (self->window_title,
-                                 self->zoo_name != NULL ? _("Built-in model") : basename);
+  adw_view_switcher_title_set_title (self->window_title, lsc_model_get_name (self->model));
+  adw_view_switcher_title_set_subtitle (self->window_title,
+                                        self->zoo_name != NULL ? _("Built-in model") : basename);
   window_title = g_strdup_printf ("%s — %s", lsc_model_get_name (self->model), _("Layerscope"));
   gtk_window_set_title (GTK_WINDOW (self), window_title);
 
+  /* A profile still running is one of the previous model. */
+  _lsc_window_cancel_profile (self);
   lsc_layer_table_set_model (self->layer_table, self->model);
+  update_model_pages (self);
+  if (self->n_session_loads == 0)
+    adw_view_stack_set_visible_child_name (self->view_stack, "layers");
   set_preprocess (self, default_preprocess (self));
   gtk_widget_set_sensitive (GTK_WIDGET (self->preprocess_row),
                             lsc_image_input_from_model (self->model, &input, NULL));
@@ -454,6 +673,7 @@ start_load (LscWindow  *self,
   self->load_cancellable = g_cancellable_new ();
   self->loading = TRUE;
   update_busy (self);
+  _lsc_window_actions_update (self);
 
   if (file != NULL)
     {
@@ -743,8 +963,19 @@ _lsc_file_kind_guess (GFile *file)
   if (name == NULL)
     return LSC_FILE_KIND_OTHER;
   lower = g_utf8_strdown (name, -1);
-  if (g_str_has_suffix (lower, ".h5") || g_str_has_suffix (lower, ".hdf5")
-      || g_str_has_suffix (lower, ".keras"))
+  /* Sessions are HDF5 too: the name says so, or the file's marker (one
+   * attribute read, cheap enough for the UI thread). */
+  if (g_str_has_suffix (lower, ".lsc.h5"))
+    return LSC_FILE_KIND_SESSION;
+  if (g_str_has_suffix (lower, ".h5") || g_str_has_suffix (lower, ".hdf5"))
+    {
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path != NULL && lsc_session_file_is_session (path))
+        return LSC_FILE_KIND_SESSION;
+      return LSC_FILE_KIND_MODEL;
+    }
+  if (g_str_has_suffix (lower, ".keras"))
     return LSC_FILE_KIND_MODEL;
   if (g_str_has_suffix (lower, ".txt"))
     return LSC_FILE_KIND_LABELS;
@@ -762,6 +993,7 @@ lsc_window_open_files (LscWindow    *self,
 {
   g_autoptr(GPtrArray) images = g_ptr_array_new ();
   GFile *model = NULL;
+  GFile *session = NULL;
   GFile *labels = NULL;
   guint n_ignored = 0;
 
@@ -774,6 +1006,12 @@ lsc_window_open_files (LscWindow    *self,
         case LSC_FILE_KIND_MODEL:
           if (model == NULL)
             model = files[i];
+          else
+            n_ignored++;
+          break;
+        case LSC_FILE_KIND_SESSION:
+          if (session == NULL)
+            session = files[i];
           else
             n_ignored++;
           break;
@@ -792,6 +1030,8 @@ lsc_window_open_files (LscWindow    *self,
 
   if (model != NULL)
     lsc_window_open_model (self, model);
+  if (session != NULL)
+    lsc_window_open_session (self, session);
   /* A model load resets the labels to its own: with a model among the
    * files, the labels file waits until it is loaded. */
   g_clear_object (&self->pending_labels);
@@ -805,12 +1045,12 @@ lsc_window_open_files (LscWindow    *self,
     {
       g_autofree char *message = NULL;
 
-      message = g_strdup_printf (ngettext ("%u file is not a model, an image or a labels file",
-                                           "%u files are not models, images or labels files",
+      message = g_strdup_printf (ngettext ("%u file is not a model, a session, an image or a labels file",
+                                           "%u files are not models, sessions, images or labels files",
                                            n_ignored), n_ignored);
       _lsc_window_show_message (self, message);
     }
-  return model != NULL || labels != NULL || images->len > 0;
+  return model != NULL || session != NULL || labels != NULL || images->len > 0;
 }
 
 /* GObject */
@@ -875,8 +1115,14 @@ lsc_window_dispose (GObject *object)
     g_cancellable_cancel (self->load_cancellable);
   if (self->classify_cancellable != NULL)
     g_cancellable_cancel (self->classify_cancellable);
+  if (self->session_cancellable != NULL)
+    g_cancellable_cancel (self->session_cancellable);
+  if (self->profile_cancellable != NULL)
+    g_cancellable_cancel (self->profile_cancellable);
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->classify_cancellable);
+  g_clear_object (&self->session_cancellable);
+  g_clear_object (&self->profile_cancellable);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LSC_TYPE_WINDOW);
 
@@ -917,6 +1163,7 @@ lsc_window_class_init (LscWindowClass *klass)
   lsc_ui_init ();
   g_type_ensure (LSC_TYPE_LAYER_TABLE);
   g_type_ensure (LSC_TYPE_PREDICTION_LIST);
+  g_type_ensure (LSC_TYPE_PROFILE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, LSC_UI_RESOURCE_PATH
                                                "ui/lsc-window.ui");
@@ -928,7 +1175,14 @@ lsc_window_class_init (LscWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LscWindow, loading_label);
   gtk_widget_class_bind_template_child (widget_class, LscWindow, loading_detail);
   gtk_widget_class_bind_template_child (widget_class, LscWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, LscWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, LscWindow, layers_page);
   gtk_widget_class_bind_template_child (widget_class, LscWindow, layer_table);
+  gtk_widget_class_bind_template_child (widget_class, LscWindow, profile_stack);
+  gtk_widget_class_bind_template_child (widget_class, LscWindow, profile_status);
+  gtk_widget_class_bind_template_child (widget_class, LscWindow, profile_progress);
+  gtk_widget_class_bind_template_child (widget_class, LscWindow, profile_view);
+  gtk_widget_class_bind_template_child (widget_class, LscWindow, prediction_panel);
   gtk_widget_class_bind_template_child (widget_class, LscWindow, prediction_list);
   gtk_widget_class_bind_template_child (widget_class, LscWindow, preprocess_row);
   gtk_widget_class_bind_template_child (widget_class, LscWindow, invert_row);
@@ -969,6 +1223,9 @@ lsc_window_init (LscWindow *self)
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
+  g_signal_connect_object (self->view_stack, "notify::visible-child",
+                           G_CALLBACK (update_model_pages), self, G_CONNECT_SWAPPED);
+  update_model_pages (self);
   _lsc_window_dnd_init (self);
   _lsc_window_actions_update (self);
 }

@@ -14,13 +14,17 @@ void       lsc_window_open_zoo_model  (LscWindow       *self,
                                        const char      *zoo_name);
 void       lsc_window_open_model      (LscWindow       *self,
                                        GFile           *file);
+/* Reads a session file (`layerscope profile --session`) off the UI thread
+ * and shows its report in the profile view. */
+void       lsc_window_open_session    (LscWindow       *self,
+                                       GFile           *file);
 /* Appends images and runs the model on them once it is loaded. */
 void       lsc_window_add_images      (LscWindow       *self,
                                        GFile *const    *files,
                                        guint            n_files);
-/* Sorts files by kind: the first model file opens, images are added, a
- * .txt becomes the labels. Returns FALSE when none was usable (a toast
- * says why). Used by drag-and-drop and by `layerscope FILE…`. */
+/* Sorts files by kind: the first model file opens, the first session file
+ * shows its profile, images are added, a .txt becomes the labels. Returns
+ * FALSE when none was usable (a toast says why). Used by drag-and-drop and by `layerscope FILE…`. */
 gboolean   lsc_window_open_files      (LscWindow       *self,
                                        GFile *const    *files,
                                        guint            n_files);

@@ -1,6 +1,7 @@
 #include "lsc-format.h"
 
 #include <locale.h>
+#include <math.h>
 #include <string.h>
 
 static const char *
@@ -63,4 +64,26 @@ lsc_format_count_short (int64_t value)
         }
     }
   return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+}
+
+char *
+lsc_format_duration (double ns)
+{
+  if (isnan (ns))
+    return g_strdup ("—");
+  if (ns >= 1e6)
+    return g_strdup_printf ("%.2f ms", ns / 1e6);
+  return g_strdup_printf ("%.1f µs", ns / 1e3);
+}
+
+char *
+lsc_format_bytes (double bytes)
+{
+  if (isnan (bytes))
+    return g_strdup ("—");
+  if (bytes >= 1 << 20)
+    return g_strdup_printf ("%.1f MiB", bytes / (1 << 20));
+  if (bytes >= 1 << 10)
+    return g_strdup_printf ("%.0f KiB", bytes / (1 << 10));
+  return g_strdup_printf ("%.0f B", bytes);
 }

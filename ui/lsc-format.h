@@ -17,4 +17,11 @@ G_BEGIN_DECLS
 char *lsc_format_count       (int64_t value);
 char *lsc_format_count_short (int64_t value);
 
+/* A duration in nanoseconds as the profiler shows it: "1.25 ms" from a
+ * millisecond up, "87.3 µs" below (as `layerscope profile` prints it), and
+ * "—" for NAN (not measured). */
+char *lsc_format_duration    (double  ns);
+/* A size: "1.4 MiB", "96 KiB", "512 B". */
+char *lsc_format_bytes       (double  bytes);
+
 G_END_DECLS
