@@ -114,7 +114,8 @@ typedef struct
 {
   double       t_ns;
   float       *util;                /* busy fraction, all processes */
-  float       *other;               /* of util, not this profile's threads */
+  float       *other;               /* of util, not this profile's threads (beyond the
+                                     * one-clock-tick resolution of /proc) */
   float       *freq_mhz;            /* NAN where sysfs has none */
 } LscProfileCpuSample;
 

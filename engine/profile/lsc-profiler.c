@@ -264,6 +264,7 @@ teardown_monitor (Session *s)
 {
   LscProfileReport *r = s->report;
   const double t0 = lsc_clock_to_monotonic_ns (&s->clock, s->t0);
+  float *other;
   guint n;
 
   if (s->monitor == NULL)
@@ -273,12 +274,23 @@ teardown_monitor (Session *s)
   n = lsc_cpu_monitor_get_n_samples (s->monitor);
   r->n_cpus = lsc_cpu_monitor_get_n_cpus (s->monitor);
   r->monitor_hz = lsc_cpu_monitor_get_hz (s->monitor);
+  other = g_new (float, MAX (r->n_cpus, 1));
   for (guint i = 0; i < n; i++)
     {
       const LscCpuSample *smp = lsc_cpu_monitor_get_sample (s->monitor, i);
+      /* /proc counts CPU time in clock ticks (10 ms), the whole machine's
+       * and our threads' each rounded on its own: over a 100 ms sample a
+       * CPU fully busy with our worker can show one tick (10 %) of
+       * "other". Only load beyond that resolution counts. */
+      const double tick = 1e9 / (double) sysconf (_SC_CLK_TCK);
+      const double span = (double) (smp->t_ns - smp->t_prev_ns);
+      const float resolution = span > 0 ? (float) (tick / span) : 0.0f;
 
-      lsc_profile_report_add_cpu_sample (r, (double) smp->t_ns - t0, smp->util, smp->other, smp->freq_mhz);
+      for (guint c = 0; c < r->n_cpus; c++)
+        other[c] = MAX (smp->other[c] - resolution, 0.0f);
+      lsc_profile_report_add_cpu_sample (r, (double) smp->t_ns - t0, smp->util, other, smp->freq_mhz);
     }
+  g_free (other);
   if (n == 0)
     r->monitor_reason = g_strdup ("the CPU monitor took no sample");
   g_clear_pointer (&s->monitor, lsc_cpu_monitor_free);
