@@ -88,7 +88,7 @@ lsc_cli_bench (int    argc,
   t_load = now_ms ();
   model = lsc_model_load (argv[1], &error);
   t_load = now_ms () - t_load;
-  if (model == NULL || !lsc_cli_make_random_inputs (model, batch, inputs, &error))
+  if (model == NULL || !lsc_model_make_random_inputs (model, batch, inputs, &error))
     goto fail;
   n_in = inputs->len;
   n_out = lsc_model_get_n_outputs (model);

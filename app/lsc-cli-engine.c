@@ -96,39 +96,6 @@ lsc_cli_engine_run_once (const LscCliEngineOptions *options,
   return lsc_executor_run (executor, inputs, n_inputs, outputs, NULL, error);
 }
 
-/* Seeded uniform [0, 1) inputs: valid for images, and index 0 for
- * Embedding inputs. */
-gboolean
-lsc_cli_make_random_inputs (LscModel   *model,
-                            int64_t     batch,
-                            GPtrArray  *inputs,
-                            GError    **error)
-{
-  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
-
-  for (guint i = 0; i < lsc_model_get_n_inputs (model); i++)
-    {
-      const LscNode *node = lsc_model_get_node (model, lsc_model_get_input_node (model, i));
-      LscShape shape = node->output_shape;
-      LscTensor *t;
-
-      shape.dims[0] = batch;
-      if (!lsc_shape_is_known (&shape))
-        {
-          g_autofree char *s = lsc_shape_to_string (&node->output_shape);
-          g_set_error (error, LSC_ENGINE_ERROR, LSC_ENGINE_ERROR_BAD_INPUT,
-                       "input “%s” has the shape %s, with a size that is not fixed: this command needs "
-                       "fixed shapes (run it on .npy inputs with “layerscope run”)", node->name, s);
-          return FALSE;
-        }
-      t = lsc_tensor_new (&shape);
-      for (int64_t k = 0; k < lsc_tensor_numel (t); k++)
-        t->data[k] = (float) g_rand_double (rand);
-      g_ptr_array_add (inputs, t);
-    }
-  return TRUE;
-}
-
 /* Images make the batch (repeated round-robin up to --batch when that is
  * larger); without images, seeded random inputs. */
 gboolean
@@ -146,7 +113,7 @@ lsc_cli_make_inputs (LscModel          *model,
   LscTensor *t;
 
   if (n_images == 0)
-    return lsc_cli_make_random_inputs (model, batch > 0 ? batch : 1, inputs, error);
+    return lsc_model_make_random_inputs (model, batch > 0 ? batch : 1, inputs, error);
   if (preprocess_name != NULL && !lsc_preprocess_from_name (preprocess_name, &preprocess, error))
     return FALSE;
   input = lsc_model_get_node (model, lsc_model_get_input_node (model, 0));

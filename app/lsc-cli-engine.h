@@ -41,14 +41,6 @@ gboolean     lsc_cli_engine_run_once      (const LscCliEngineOptions *options,
                                            LscTensor          **outputs,
                                            GError             **error);
 
-/* Seeded uniform [0, 1) inputs of the model's input shapes with `batch`
- * samples, appended to inputs (LscTensor *): valid images, and index 0 for
- * Embedding inputs. Errors name an input whose shape is not fixed. */
-gboolean     lsc_cli_make_random_inputs   (LscModel            *model,
-                                           int64_t              batch,
-                                           GPtrArray           *inputs,
-                                           GError             **error);
-
 /* The IMAGE arguments as one batch (repeated round-robin up to `batch`
  * when that is larger; preprocess_name NULL: unit), or without images
  * random inputs of `batch` samples (0: 1). */

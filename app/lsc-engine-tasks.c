@@ -701,40 +701,6 @@ profile_progress_cb (double      fraction,
                               event, progress_event_free);
 }
 
-/* Seeded uniform [0, 1) inputs of the model's input shapes, `batch`
- * samples: valid images, and index 0 for Embedding inputs. */
-static gboolean
-make_random_inputs (LscModel   *model,
-                    int64_t     batch,
-                    GPtrArray  *inputs,
-                    GError    **error)
-{
-  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
-
-  for (guint i = 0; i < lsc_model_get_n_inputs (model); i++)
-    {
-      const LscNode *node = lsc_model_get_node (model, lsc_model_get_input_node (model, i));
-      LscShape shape = node->output_shape;
-      LscTensor *t;
-
-      shape.dims[0] = batch;
-      if (!lsc_shape_is_known (&shape))
-        {
-          g_autofree char *text = lsc_shape_to_string (&node->output_shape);
-
-          g_set_error (error, LSC_ENGINE_ERROR, LSC_ENGINE_ERROR_BAD_INPUT,
-                       _("The input “%s” has the shape %s, with a size that is not fixed: "
-                         "profile it with “layerscope profile” on an image"), node->name, text);
-          return FALSE;
-        }
-      t = lsc_tensor_new (&shape);
-      for (int64_t k = 0; k < lsc_tensor_numel (t); k++)
-        t->data[k] = (float) g_rand_double (rand);
-      g_ptr_array_add (inputs, t);
-    }
-  return TRUE;
-}
-
 static LscProfileReport *
 profile_model (GTask        *task,
                ProfileTask  *data,
@@ -750,7 +716,7 @@ profile_model (GTask        *task,
   LscExecutorOptions exec_options;
   LscProfileOptions options;
 
-  if (!make_random_inputs (data->model, MAX (data->options.batch, 1), inputs, error))
+  if (!lsc_model_make_random_inputs (data->model, MAX (data->options.batch, 1), inputs, error))
     return NULL;
   shapes = g_new0 (LscShape, MAX (inputs->len, 1));
   for (guint i = 0; i < inputs->len; i++)

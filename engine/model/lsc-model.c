@@ -544,3 +544,35 @@ lsc_model_load (const char *path,
 
   return g_steal_pointer (&model);
 }
+
+gboolean
+lsc_model_make_random_inputs (LscModel   *model,
+                              int64_t     batch,
+                              GPtrArray  *inputs,
+                              GError    **error)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+
+  for (guint i = 0; i < lsc_model_get_n_inputs (model); i++)
+    {
+      const LscNode *node = lsc_model_get_node (model, lsc_model_get_input_node (model, i));
+      LscShape shape = node->output_shape;
+      LscTensor *t;
+
+      shape.dims[0] = batch;
+      if (!lsc_shape_is_known (&shape))
+        {
+          g_autofree char *s = lsc_shape_to_string (&node->output_shape);
+          g_set_error (error, LSC_ENGINE_ERROR, LSC_ENGINE_ERROR_BAD_INPUT,
+                       "input “%s” has the shape %s, with a size that is not fixed: random inputs need "
+                       "fixed shapes (give images, or run it on .npy inputs with “layerscope run”)",
+                       node->name, s);
+          return FALSE;
+        }
+      t = lsc_tensor_new (&shape);
+      for (int64_t k = 0; k < lsc_tensor_numel (t); k++)
+        t->data[k] = (float) g_rand_double (rand);
+      g_ptr_array_add (inputs, t);
+    }
+  return TRUE;
+}

@@ -83,6 +83,15 @@ gboolean        lsc_model_run             (LscModel        *model,
                                            LscTensor      **outputs,
                                            GError         **error);
 
+/* Appends to inputs (LscTensor *) one tensor per model input of `batch`
+ * samples, seeded uniform [0, 1): valid images, and index 0 for Embedding
+ * inputs — what benchmarks and profiles run on without data. Errors name
+ * an input whose shape is not fixed. */
+gboolean        lsc_model_make_random_inputs (LscModel   *model,
+                                              int64_t     batch,
+                                              GPtrArray  *inputs,
+                                              GError    **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LscModel, lsc_model_unref)
 
 G_END_DECLS
