@@ -7,6 +7,7 @@
 
 #include "lsc-format.h"
 #include "lsc-layer-row.h"
+#include "lsc-table-cell.h"
 #include "lsc-ui.h"
 
 struct _LscLayerTable
@@ -35,18 +36,11 @@ struct _LscLayerTable
 
 G_DEFINE_FINAL_TYPE (LscLayerTable, lsc_layer_table, GTK_TYPE_WIDGET)
 
-typedef enum
-{
-  CELL_TEXT,      /* left-aligned, ellipsized */
-  CELL_NUMBER,    /* right-aligned, tabular figures */
-  CELL_SHARE,     /* a bar and a percentage */
-} CellKind;
-
 /* The columns, in order. Cell text is produced by `text` from a row. */
 typedef struct
 {
   const char *title;
-  CellKind    kind;
+  LscTableCellKind kind;
   char     *(*text) (LscLayerRow *row);
   const char *sort_property;     /* NULL: not sortable */
   gboolean    sort_as_number;
@@ -104,13 +98,13 @@ row_share_text (LscLayerRow *row)
 }
 
 static const ColumnSpec column_specs[] = {
-  { "#",                 CELL_NUMBER, row_index_text,  "index",         TRUE,  FALSE, 52 },
-  { N_("Name"),          CELL_TEXT,   row_name_text,   "name",          FALSE, TRUE,  200 },
-  { N_("Class"),         CELL_TEXT,   row_class_text,  "class-name",    FALSE, FALSE, 160 },
-  { N_("Output Shape"),  CELL_TEXT,   row_shape_text,  NULL,            FALSE, FALSE, 150 },
-  { N_("Params"),        CELL_NUMBER, row_params_text, "params",        TRUE,  FALSE, 90 },
-  { N_("MACs"),          CELL_NUMBER, row_macs_text,   "macs",          TRUE,  FALSE, 115 },
-  { N_("Share"),         CELL_SHARE,  row_share_text,  "macs-fraction", TRUE,  FALSE, 110 },
+  { "#",                 LSC_TABLE_CELL_NUMBER, row_index_text,  "index",         TRUE,  FALSE, 52 },
+  { N_("Name"),          LSC_TABLE_CELL_TEXT,   row_name_text,   "name",          FALSE, TRUE,  200 },
+  { N_("Class"),         LSC_TABLE_CELL_TEXT,   row_class_text,  "class-name",    FALSE, FALSE, 160 },
+  { N_("Output Shape"),  LSC_TABLE_CELL_TEXT,   row_shape_text,  NULL,            FALSE, FALSE, 150 },
+  { N_("Params"),        LSC_TABLE_CELL_NUMBER, row_params_text, "params",        TRUE,  FALSE, 90 },
+  { N_("MACs"),          LSC_TABLE_CELL_NUMBER, row_macs_text,   "macs",          TRUE,  FALSE, 115 },
+  { N_("Share"),         LSC_TABLE_CELL_SHARE,  row_share_text,  "macs-fraction", TRUE,  FALSE, 110 },
 };
 
 /* What a column's factory callbacks need; the table owns the factories, so
@@ -134,47 +128,8 @@ setup_cell (GtkSignalListItemFactory *factory,
             gpointer                  user_data)
 {
   const ColumnSpec *spec = ((CellContext *) user_data)->spec;
-  GtkWidget *label = gtk_label_new (NULL);
 
-  switch (spec->kind)
-    {
-    case CELL_TEXT:
-      gtk_label_set_xalign (GTK_LABEL (label), 0.0);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_list_item_set_child (item, label);
-      break;
-
-    case CELL_NUMBER:
-      gtk_label_set_xalign (GTK_LABEL (label), 1.0);
-      gtk_widget_add_css_class (label, "numeric");
-      gtk_list_item_set_child (item, label);
-      break;
-
-    case CELL_SHARE:
-      {
-        GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-        GtkWidget *bar = gtk_level_bar_new_for_interval (0.0, 1.0);
-
-        gtk_level_bar_set_mode (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_MODE_CONTINUOUS);
-        /* No low/high/full offsets: the bar is a proportion, not a gauge. */
-        gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
-        gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
-        gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
-        gtk_widget_set_hexpand (bar, TRUE);
-        gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
-        gtk_widget_add_css_class (bar, "share-bar");
-        gtk_label_set_xalign (GTK_LABEL (label), 1.0);
-        gtk_label_set_width_chars (GTK_LABEL (label), 6);
-        gtk_widget_add_css_class (label, "numeric");
-        gtk_box_append (GTK_BOX (box), bar);
-        gtk_box_append (GTK_BOX (box), label);
-        gtk_list_item_set_child (item, box);
-      }
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
+  gtk_list_item_set_child (item, lsc_table_cell_new (spec->kind));
 }
 
 static void
@@ -187,19 +142,16 @@ bind_cell (GtkSignalListItemFactory *factory,
   LscLayerRow *row = gtk_list_item_get_item (item);
   GtkWidget *child = gtk_list_item_get_child (item);
   g_autofree char *text = spec->text (row);
-  GtkWidget *label = child;
+  GtkWidget *label = GTK_WIDGET (lsc_table_cell_get_label (child, spec->kind));
 
-  if (spec->kind == CELL_SHARE)
+  if (spec->kind == LSC_TABLE_CELL_SHARE)
     {
-      GtkWidget *bar = gtk_widget_get_first_child (child);
-
-      label = gtk_widget_get_last_child (child);
+      GtkLevelBar *bar = lsc_table_cell_get_bar (child);
       double fraction = lsc_layer_row_get_macs_fraction (row);
 
-      gtk_level_bar_set_value (GTK_LEVEL_BAR (bar),
-                               self->max_macs_fraction > 0.0
-                               ? MIN (fraction / self->max_macs_fraction, 1.0) : 0.0);
-      gtk_widget_set_visible (bar, lsc_layer_row_get_macs (row) > 0);
+      gtk_level_bar_set_value (bar, self->max_macs_fraction > 0.0
+                                    ? MIN (fraction / self->max_macs_fraction, 1.0) : 0.0);
+      gtk_widget_set_visible (GTK_WIDGET (bar), lsc_layer_row_get_macs (row) > 0);
     }
 
   gtk_label_set_text (GTK_LABEL (label), text);

@@ -8,6 +8,7 @@
 
 #include "lsc-format.h"
 #include "lsc-profile-row.h"
+#include "lsc-table-cell.h"
 #include "lsc-ui.h"
 #include "profile/lsc-profile-export.h"
 
@@ -38,19 +39,12 @@ struct _LscProfileView
 
 G_DEFINE_FINAL_TYPE (LscProfileView, lsc_profile_view, GTK_TYPE_WIDGET)
 
-typedef enum
-{
-  CELL_TEXT,      /* left-aligned, ellipsized */
-  CELL_NUMBER,    /* right-aligned, tabular figures */
-  CELL_SHARE,     /* a bar and a percentage */
-} CellKind;
-
 /* The columns, in order. Cells get their text from `text`; numeric
  * columns sort by `key` (NAN last), text columns by a property. */
 typedef struct
 {
   const char *title;
-  CellKind    kind;
+  LscTableCellKind kind;
   char     *(*text) (LscProfileRow *row);
   double    (*key)  (LscProfileRow *row);
   const char *sort_property;
@@ -239,33 +233,33 @@ text_working_set (LscProfileRow *row)
 #undef L
 
 static const ColumnSpec column_specs[] = {
-  { "#", CELL_NUMBER, text_index, key_index, NULL, 0, FALSE, 44,
+  { "#", LSC_TABLE_CELL_NUMBER, text_index, key_index, NULL, 0, FALSE, 44,
     N_("The layer's place in the plan") },
-  { N_("Layer"), CELL_TEXT, text_name, NULL, "name", 0, TRUE, 180,
+  { N_("Layer"), LSC_TABLE_CELL_TEXT, text_name, NULL, "name", 0, TRUE, 180,
     N_("The operation of the plan, named after its first Keras layer") },
-  { N_("Kernel"), CELL_TEXT, text_kernel, NULL, "kernel", 0, FALSE, 184,
+  { N_("Kernel"), LSC_TABLE_CELL_TEXT, text_kernel, NULL, "kernel", 0, FALSE, 184,
     N_("The kernel variant that ran it") },
-  { N_("Median"), CELL_NUMBER, text_median, key_median, NULL, 0, FALSE, 80,
+  { N_("Median"), LSC_TABLE_CELL_NUMBER, text_median, key_median, NULL, 0, FALSE, 80,
     N_("Median time over the timed runs") },
-  { N_("p90"), CELL_NUMBER, text_p90, key_p90, NULL, 90, FALSE, 80,
+  { N_("p90"), LSC_TABLE_CELL_NUMBER, text_p90, key_p90, NULL, 90, FALSE, 80,
     N_("90th percentile (nearest rank); dimmed with fewer than 64 timed runs") },
-  { N_("p99"), CELL_NUMBER, text_p99, key_p99, NULL, 99, FALSE, 80,
+  { N_("p99"), LSC_TABLE_CELL_NUMBER, text_p99, key_p99, NULL, 99, FALSE, 80,
     N_("99th percentile (nearest rank); dimmed with fewer than 662 timed runs") },
-  { N_("Share"), CELL_SHARE, text_share, key_share, NULL, 0, FALSE, 124,
+  { N_("Share"), LSC_TABLE_CELL_SHARE, text_share, key_share, NULL, 0, FALSE, 124,
     N_("Of the sum of the layers' median times") },
-  { N_("GFLOP/s"), CELL_NUMBER, text_gflops, key_gflops, NULL, 0, FALSE, 76,
+  { N_("GFLOP/s"), LSC_TABLE_CELL_NUMBER, text_gflops, key_gflops, NULL, 0, FALSE, 76,
     N_("Floating-point operations per second at the median time") },
-  { N_("GB/s"), CELL_NUMBER, text_gbs, key_gbs, NULL, 0, FALSE, 62,
+  { N_("GB/s"), LSC_TABLE_CELL_NUMBER, text_gbs, key_gbs, NULL, 0, FALSE, 62,
     N_("Weights, inputs and output moved per second at the median time") },
-  { N_("FLOP/B"), CELL_NUMBER, text_intensity, key_intensity, NULL, 0, FALSE, 66,
+  { N_("FLOP/B"), LSC_TABLE_CELL_NUMBER, text_intensity, key_intensity, NULL, 0, FALSE, 66,
     N_("Arithmetic intensity: operations per byte moved") },
-  { N_("Working Set"), CELL_NUMBER, text_working_set, key_working_set, NULL, 0, FALSE, 118,
+  { N_("Working Set"), LSC_TABLE_CELL_NUMBER, text_working_set, key_working_set, NULL, 0, FALSE, 118,
     N_("Weights + inputs + output, and the smallest cache that holds them") },
-  { N_("Efficiency"), CELL_NUMBER, text_efficiency, key_efficiency, NULL, 0, FALSE, 80,
+  { N_("Efficiency"), LSC_TABLE_CELL_NUMBER, text_efficiency, key_efficiency, NULL, 0, FALSE, 80,
     N_("Busy time of all workers / (workers × layer time)") },
-  { N_("Imbalance"), CELL_NUMBER, text_imbalance, key_imbalance, NULL, 0, FALSE, 84,
+  { N_("Imbalance"), LSC_TABLE_CELL_NUMBER, text_imbalance, key_imbalance, NULL, 0, FALSE, 84,
     N_("Slowest worker's busy time / the mean worker's") },
-  { N_("IPC"), CELL_NUMBER, text_ipc, key_ipc, NULL, 0, FALSE, 56,
+  { N_("IPC"), LSC_TABLE_CELL_NUMBER, text_ipc, key_ipc, NULL, 0, FALSE, 56,
     N_("Instructions per cycle, from the hardware counters") },
 };
 
@@ -290,47 +284,8 @@ setup_cell (GtkSignalListItemFactory *factory,
             gpointer                  user_data)
 {
   const ColumnSpec *spec = ((CellContext *) user_data)->spec;
-  GtkWidget *label = gtk_label_new (NULL);
 
-  switch (spec->kind)
-    {
-    case CELL_TEXT:
-      gtk_label_set_xalign (GTK_LABEL (label), 0.0);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_list_item_set_child (item, label);
-      break;
-
-    case CELL_NUMBER:
-      gtk_label_set_xalign (GTK_LABEL (label), 1.0);
-      gtk_widget_add_css_class (label, "numeric");
-      gtk_list_item_set_child (item, label);
-      break;
-
-    case CELL_SHARE:
-      {
-        GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-        GtkWidget *bar = gtk_level_bar_new_for_interval (0.0, 1.0);
-
-        gtk_level_bar_set_mode (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_MODE_CONTINUOUS);
-        /* No low/high/full offsets: the bar is a proportion, not a gauge. */
-        gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
-        gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
-        gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
-        gtk_widget_set_hexpand (bar, TRUE);
-        gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
-        gtk_widget_add_css_class (bar, "share-bar");
-        gtk_label_set_xalign (GTK_LABEL (label), 1.0);
-        gtk_label_set_width_chars (GTK_LABEL (label), 6);
-        gtk_widget_add_css_class (label, "numeric");
-        gtk_box_append (GTK_BOX (box), bar);
-        gtk_box_append (GTK_BOX (box), label);
-        gtk_list_item_set_child (item, box);
-      }
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
+  gtk_list_item_set_child (item, lsc_table_cell_new (spec->kind));
 }
 
 static char *
@@ -368,15 +323,12 @@ bind_cell (GtkSignalListItemFactory *factory,
   GtkWidget *child = gtk_list_item_get_child (item);
   g_autofree char *text = spec->text (row);
   g_autofree char *tooltip = NULL;
-  GtkWidget *label = child;
+  GtkWidget *label = GTK_WIDGET (lsc_table_cell_get_label (child, spec->kind));
   gboolean dim = FALSE;
 
-  if (spec->kind == CELL_SHARE)
+  if (spec->kind == LSC_TABLE_CELL_SHARE)
     {
-      GtkWidget *bar = gtk_widget_get_first_child (child);
-
-      label = gtk_widget_get_last_child (child);
-      gtk_level_bar_set_value (GTK_LEVEL_BAR (bar),
+      gtk_level_bar_set_value (lsc_table_cell_get_bar (child),
                                self->max_share > 0.0 && isfinite (layer->share)
                                ? CLAMP (layer->share / self->max_share, 0.0, 1.0) : 0.0);
     }
