@@ -1,6 +1,5 @@
 #include "profile/lsc-profiler.h"
 
-#include <hwloc.h>
 #include <math.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -44,27 +43,6 @@ typedef struct
   LscLoadGenerator         *load;
 } Session;
 
-/* The size of one instance of each data cache level (0 where absent). */
-static void
-cache_sizes (guint64 out[3])
-{
-  hwloc_topology_t topo;
-  const hwloc_obj_type_t types[3] = { HWLOC_OBJ_L1CACHE, HWLOC_OBJ_L2CACHE, HWLOC_OBJ_L3CACHE };
-
-  memset (out, 0, 3 * sizeof (guint64));
-  if (hwloc_topology_init (&topo) < 0)
-    return;
-  if (hwloc_topology_load (topo) == 0)
-    for (int l = 0; l < 3; l++)
-      {
-        hwloc_obj_t obj = hwloc_get_obj_by_type (topo, types[l], 0);
-
-        if (obj != NULL && obj->attr != NULL)
-          out[l] = obj->attr->cache.size;
-      }
-  hwloc_topology_destroy (topo);
-}
-
 static void
 fill_meta (Session *s)
 {
@@ -93,12 +71,16 @@ fill_meta (Session *s)
   r->clock_source = g_strdup (lsc_clock_source_to_string (s->clock.source));
   r->clock_why = g_strdup (s->clock.why);
   r->clock_resolution_ns = s->clock.resolution_ns;
-  cache_sizes (r->cache_bytes);
   {
+    /* The cache sizes the working sets are held against, from the same
+     * hwloc summary the probe and the report's machine section use. */
     g_autoptr(LscMachine) machine = lsc_machine_new_for_this_system (NULL);
 
     if (machine != NULL)
-      r->machine = lsc_machine_to_json (machine);
+      {
+        memcpy (r->cache_bytes, machine->cache_bytes, sizeof r->cache_bytes);
+        r->machine = lsc_machine_to_json (machine);
+      }
   }
   if (s->options->probe != NULL)
     r->probe = json_node_copy (s->options->probe);

@@ -1,9 +1,9 @@
 #include "profile/lsc-sweep.h"
 
-#include <hwloc.h>
 #include <math.h>
 #include <string.h>
 
+#include "probe/lsc-machine.h"
 #include "profile/lsc-profile-export.h"
 
 static const char *const kind_names[] = { "threads", "batch", "isa", "strategy", "pin" };
@@ -72,15 +72,9 @@ lsc_amdahl_fit (const guint  *n,
 static guint
 count_cores (void)
 {
-  hwloc_topology_t topo;
-  guint n = 1;
+  g_autoptr(LscMachine) machine = lsc_machine_new_for_this_system (NULL);
 
-  if (hwloc_topology_init (&topo) < 0)
-    return 1;
-  if (hwloc_topology_load (topo) == 0)
-    n = lsc_topology_count_cores (topo);
-  hwloc_topology_destroy (topo);
-  return MAX (n, 1);
+  return machine != NULL ? machine->n_cores : 1;
 }
 
 /* The points' settings, from the values text or the defaults. */
