@@ -305,41 +305,56 @@ seal_run (LscProfileReport *report,
       }
 }
 
-/* Whether a CPU the profile ran on was loaded by other processes during
- * [t0, t1]: each sample covers the time since the one before. */
+/* The CPUs whose load by other processes matters: those the workers were
+ * pinned to, or every CPU when they were not pinned (they may be anywhere). */
+static gboolean *
+watched_cpus (LscProfileReport *report)
+{
+  gboolean *watched = g_new0 (gboolean, MAX (report->n_cpus, 1));
+  gboolean pinned = FALSE;
+
+  for (guint w = 0; w < report->n_workers; w++)
+    if (report->workers[w].cpu >= 0)
+      {
+        pinned = TRUE;
+        if ((guint) report->workers[w].cpu < report->n_cpus)
+          watched[report->workers[w].cpu] = TRUE;
+      }
+  for (guint c = 0; !pinned && c < report->n_cpus; c++)
+    watched[c] = TRUE;
+  return watched;
+}
+
+/* The worst other-process load on a watched CPU during [t0, t1]: each
+ * sample covers the time since the one before. Runs come in time order,
+ * so *cursor (the first sample that can still overlap one) only moves
+ * forward and sealing stays linear in runs + samples. */
 static double
 other_load_during (LscProfileReport *report,
+                   const gboolean   *watched,
                    double            t0,
                    double            t1,
+                   guint            *cursor,
                    int              *cpu_out)
 {
   double worst = 0.0;
 
-  for (guint i = 0; i < report->cpu_samples->len; i++)
+  while (*cursor < report->cpu_samples->len
+         && g_array_index (report->cpu_samples, LscProfileCpuSample, *cursor).t_ns < t0)
+    (*cursor)++;
+  for (guint i = *cursor; i < report->cpu_samples->len; i++)
     {
       const LscProfileCpuSample *smp = &g_array_index (report->cpu_samples, LscProfileCpuSample, i);
       const double from = i > 0 ? g_array_index (report->cpu_samples, LscProfileCpuSample, i - 1).t_ns : -INFINITY;
 
-      if (smp->t_ns < t0 || from > t1)
-        continue;
+      if (from > t1)
+        break;
       for (guint c = 0; c < report->n_cpus; c++)
-        {
-          gboolean ours = FALSE, pinned = FALSE;
-
-          for (guint w = 0; w < report->n_workers; w++)
-            {
-              pinned |= report->workers[w].cpu >= 0;
-              ours |= report->workers[w].cpu == (int) c;
-            }
-          /* Unpinned workers may be anywhere: every CPU counts. */
-          if (pinned && !ours)
-            continue;
-          if (smp->other[c] > worst)
-            {
-              worst = smp->other[c];
-              *cpu_out = c;
-            }
-        }
+        if (watched[c] && smp->other[c] > worst)
+          {
+            worst = smp->other[c];
+            *cpu_out = c;
+          }
     }
   return worst;
 }
@@ -400,6 +415,8 @@ lsc_profile_report_seal (LscProfileReport *report)
   };
   guint slice = 0, timed = 0, warmup = 0, n;
   double sum_p50 = 0.0;
+  g_autofree gboolean *watched = NULL;
+  guint cursor = 0;
 
   g_return_if_fail (!report->sealed);
 
@@ -471,6 +488,7 @@ lsc_profile_report_seal (LscProfileReport *report)
     report->layers[l].share = sum_p50 > 0.0 ? report->layers[l].time.p50 / sum_p50 : NAN;
 
   /* Runs: wall statistics, interference. */
+  watched = watched_cpus (report);
   n = 0;
   report->n_interfered = 0;
   report->max_other_load = 0.0;
@@ -484,7 +502,7 @@ lsc_profile_report_seal (LscProfileReport *report)
       if (run->kind != LSC_RUN_TIMED)
         continue;
       column[n++] = run->wall_ns;
-      load = other_load_during (report, run->start_ns, run->start_ns + run->wall_ns, &cpu);
+      load = other_load_during (report, watched, run->start_ns, run->start_ns + run->wall_ns, &cursor, &cpu);
       run->interfered = load > INTERFERENCE_THRESHOLD;
       report->n_interfered += run->interfered;
       if (load > report->max_other_load)

@@ -213,7 +213,8 @@ void              lsc_profile_report_add_cpu_sample (LscProfileReport *report,
                                                    const float       *freq_mhz);
 
 /* Computes everything marked "filled by seal" and freezes the report.
- * Slices must be sorted by run (the profiler appends them so). */
+ * Runs must be in time order and slices sorted by run (the profiler
+ * appends them so). */
 void              lsc_profile_report_seal         (LscProfileReport  *report);
 
 /* Counter sum of one worker and layer (NAN where not counted). */
