@@ -13,6 +13,7 @@
 
 #include "core/lsc-error.h"
 #include "probe/lsc-probe.h"
+#include "profile/lsc-profile-export.h"
 
 /* Progress on a terminal only: one line, redrawn. */
 static void
@@ -159,19 +160,10 @@ write_json (LscProbe    *probe,
             const char  *path,
             GError     **error)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = lsc_probe_to_json (probe);
-  g_autofree char *text = NULL;
+  g_autofree char *text = lsc_profile_json_to_text (root);
 
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
-  if (g_str_equal (path, "-"))
-    {
-      g_print ("%s\n", text);
-      return TRUE;
-    }
-  return g_file_set_contents (path, text, -1, error);
+  return lsc_profile_write_text (path, text, error);
 }
 
 int

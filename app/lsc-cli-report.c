@@ -85,13 +85,7 @@ lsc_cli_export_report (const LscCliExportOptions *o,
     {
       g_autofree char *text = lsc_profile_report_to_csv (report);
 
-      /* The CSV ends in a newline already. */
-      if (g_strcmp0 (o->csv, "-") == 0)
-        {
-          fputs (text, stdout);
-          fflush (stdout);
-        }
-      else if (!g_file_set_contents (o->csv, text, -1, error))
+      if (!lsc_profile_write_text (o->csv, text, error))
         return FALSE;
     }
   if (o->session != NULL && !lsc_session_file_write (report, o->session, error))

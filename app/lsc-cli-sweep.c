@@ -168,9 +168,7 @@ lsc_cli_sweep (int    argc,
     {
       g_autofree char *text = lsc_sweep_to_csv (sweep);
 
-      if (g_strcmp0 (csv, "-") == 0)
-        fputs (text, stdout);
-      else if (!g_file_set_contents (csv, text, -1, &error))
+      if (!lsc_profile_write_text (csv, text, &error))
         return lsc_cli_fail (error);
     }
   return 0;

@@ -18,7 +18,8 @@ const char *lsc_profile_fits_to_string (int fits);
 
 /* Pretty JSON text of node. */
 char     *lsc_profile_json_to_text    (JsonNode         *node);
-/* Writes text to path, or to standard output for "-". */
+/* Writes text to path, or to standard output for "-" (ending it with a
+ * newline there when it has none). */
 gboolean  lsc_profile_write_text      (const char       *path,
                                        const char       *text,
                                        GError          **error);

@@ -285,7 +285,9 @@ lsc_profile_write_text (const char *path,
   if (g_strcmp0 (path, "-") == 0)
     {
       fputs (text, stdout);
-      fputc ('\n', stdout);
+      /* A terminal prompt after JSON wants a newline; CSV has its own. */
+      if (!g_str_has_suffix (text, "\n"))
+        fputc ('\n', stdout);
       if (fflush (stdout) != 0)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not write to standard output");
