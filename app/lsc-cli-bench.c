@@ -11,6 +11,7 @@
 
 #include "lsc-cli-engine.h"
 #include "model/lsc-model.h"
+#include "profile/lsc-stats.h"
 
 static double
 now_ms (void)
@@ -19,27 +20,6 @@ now_ms (void)
 
   clock_gettime (CLOCK_MONOTONIC, &ts);
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  const double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-/* The value below which a fraction q of the sorted samples lie (nearest
- * rank). */
-static double
-percentile (const double *sorted,
-            guint         n,
-            double        q)
-{
-  guint rank = (guint) (q * n + 0.999999);
-
-  return sorted[CLAMP (rank, 1, n) - 1];
 }
 
 int
@@ -59,7 +39,8 @@ lsc_cli_bench (int    argc,
   const LscExecutorOptions *exec_options;
   int batch = 1, runs = 30, warmup = 5;
   gboolean json = FALSE;
-  double median, min, p90, mean = 0.0, t_load, t_plan;
+  double median, min, p90, mean, t_load, t_plan;
+  LscStats stats;
   guint n_in, n_out;
   const GOptionEntry entries[] = {
     { "batch", 'b', 0, G_OPTION_ARG_INT, &batch, "Samples per run (default 1)", "B" },
@@ -118,12 +99,13 @@ lsc_cli_bench (int    argc,
   for (guint o = 0; o < n_out; o++)
     lsc_tensor_free (outputs[o]);
 
-  for (int r = 0; r < runs; r++)
-    mean += times[r] / runs;
-  qsort (times, runs, sizeof (double), compare_doubles);
-  min = times[0];
+  /* Sorts times; the median of an even count is the mean of the middle
+   * two, as benchmarks report it (the profiler's p50 is nearest-rank). */
+  lsc_stats_compute (&stats, times, runs);
+  min = stats.min;
+  mean = stats.mean;
+  p90 = stats.p90;
   median = runs % 2 ? times[runs / 2] : 0.5 * (times[runs / 2 - 1] + times[runs / 2]);
-  p90 = percentile (times, runs, 0.9);
 
   if (json)
     {
